@@ -1,0 +1,221 @@
+from django import forms
+from django.contrib import admin
+from django.db.models import Count
+from django.http import JsonResponse
+from django.urls import path, reverse_lazy
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from taggit.forms import TagWidget
+from taggit.models import Tag
+
+from blog.models import (
+    AffiliateBook,
+    Author,
+    CallToAction,
+    Category,
+    Post,
+    PostBook,
+    Redirect,
+    RelatedPost,
+    StalePostError,
+)
+
+
+class PostAdminForm(forms.ModelForm):
+    canonical_url = forms.URLField(
+        label=Post._meta.get_field("canonical_url").verbose_name,
+        required=False,
+        assume_scheme="https",
+        help_text="別の URL を正規版として検索エンジンに伝えるときだけ入力します。",
+    )
+
+    class Meta:
+        model = Post
+        fields = [
+            "title",
+            "slug",
+            "status",
+            "category",
+            "author",
+            "tags",
+            "version",
+            "excerpt",
+            "body",
+            "published_at",
+            "url_date",
+            "description",
+            "canonical_url",
+            "noindex",
+            "ogp_image",
+            "reading_time_override",
+            "extra",
+        ]
+        widgets = {
+            "version": forms.HiddenInput,
+            "tags": TagWidget(
+                attrs={"data-suggest-url": reverse_lazy("admin:blog_post_tag_suggest")}
+            ),
+            "body": forms.Textarea(attrs={"rows": 30, "class": "kosei-body"}),
+            "excerpt": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        loaded = cleaned.get("version")
+        if self.instance.pk and loaded is not None and loaded != self.instance.version:
+            # The instance was just read from the database: its version is the current one.
+            raise forms.ValidationError(StalePostError.message, code="stale")
+        return cleaned
+
+
+class PostBookInline(admin.TabularInline):
+    model = PostBook
+    extra = 0
+    autocomplete_fields = ["book"]
+    fields = ["position", "book", "note"]
+
+
+class RelatedPostInline(admin.TabularInline):
+    model = RelatedPost
+    fk_name = "post"
+    extra = 0
+    autocomplete_fields = ["related"]
+    fields = ["position", "related"]
+
+
+@admin.register(Post)
+class PostAdmin(admin.ModelAdmin):
+    form = PostAdminForm
+    list_display = ["title", "status", "category", "author", "published_at", "tag_list"]
+    list_filter = ["status", "category", "author", "noindex"]
+    list_select_related = ["category", "author"]
+    search_fields = ["title", "body", "slug"]
+    date_hierarchy = "published_at"
+    autocomplete_fields = ["author", "category"]
+    readonly_fields = ["public_link", "reading_time", "rendered_preview", "updated_at"]
+    inlines = [PostBookInline, RelatedPostInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "status", "category", "author", "tags", "version"]}),
+        ("本文", {"fields": ["excerpt", "body", "rendered_preview"]}),
+        (
+            "公開と URL",
+            {"fields": ["published_at", "url_date", "public_link", "updated_at"]},
+        ),
+        (
+            "検索エンジンと SNS",
+            {"fields": ["description", "canonical_url", "noindex", "ogp_image"]},
+        ),
+        (
+            "その他",
+            {
+                "classes": ["collapse"],
+                "fields": ["reading_time", "reading_time_override", "extra"],
+            },
+        ),
+    ]
+
+    class Media:
+        js = ["js/admin_tag_suggest.js"]
+        css = {"all": ["css/admin.css"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    @admin.display(description="タグ")
+    def tag_list(self, obj):
+        return "、".join(tag.name for tag in obj.tags.all())
+
+    @admin.display(description="公開 URL")
+    def public_link(self, obj):
+        if obj.public_path is None:
+            return "未公開（初回公開時に決まります）"
+        if obj.is_public():
+            return format_html('<a href="{0}">{0}</a>', obj.get_absolute_url())
+        return f"{obj.public_path}（非公開）"
+
+    @admin.display(description="プレビュー")
+    def rendered_preview(self, obj):
+        if not obj.body_html:
+            return "保存するとここに表示されます。"
+        # body_html was sanitised by the renderer when the post was saved.
+        return format_html('<div class="kosei-preview">{}</div>', mark_safe(obj.body_html))
+
+    def view_on_site(self, obj):
+        return obj.get_absolute_url() if obj.is_public() else None
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except StalePostError:
+            # Another save landed between this form's validation and its save. Running the
+            # view again re-validates against the new version, so the editor sees the
+            # refusal with their own text still in the form.
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_urls(self):
+        return [
+            path(
+                "tag-suggest/",
+                self.admin_site.admin_view(self.tag_suggest),
+                name="blog_post_tag_suggest",
+            )
+        ] + super().get_urls()
+
+    def tag_suggest(self, request):
+        """Existing tag names for the tag field's autocomplete, most used first."""
+        query = request.GET.get("q", "").strip()
+        tags = Tag.objects.none()
+        if query:
+            tags = (
+                Tag.objects.filter(name__icontains=query)
+                .annotate(uses=Count("blog_taggedpost_items"))
+                .order_by("-uses", "name")[:15]
+            )
+        return JsonResponse({"results": [tag.name for tag in tags]})
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "is_organization", "user"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "order", "colours"]
+    list_editable = ["order"]
+    search_fields = ["name", "slug"]
+
+    @admin.display(description="OGP の色")
+    def colours(self, obj):
+        swatch = '<span style="display:inline-block;width:1.2em;height:1.2em;background:{}"></span>'
+        return format_html_join(
+            "",
+            swatch,
+            ((c,) for c in (obj.ogp_gradient_start, obj.ogp_gradient_end, obj.ogp_accent)),
+        )
+
+
+@admin.register(AffiliateBook)
+class AffiliateBookAdmin(admin.ModelAdmin):
+    list_display = ["title", "asin", "is_active", "amazon_link"]
+    list_filter = ["is_active"]
+    search_fields = ["title", "asin"]
+
+    @admin.display(description="Amazon")
+    def amazon_link(self, obj):
+        return format_html('<a href="{0}" rel="noopener">{0}</a>', obj.amazon_url)
+
+
+@admin.register(CallToAction)
+class CallToActionAdmin(admin.ModelAdmin):
+    list_display = ["heading", "category", "url", "is_active"]
+    list_filter = ["is_active", "category"]
+
+
+@admin.register(Redirect)
+class RedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_path", "target_post", "target_path", "created_at"]
+    search_fields = ["old_path", "target_path"]
+    autocomplete_fields = ["target_post"]

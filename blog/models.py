@@ -1,0 +1,527 @@
+"""What the site publishes: posts, their authors, categories, tags, books and redirects.
+
+The status values live here; the rules for moving between them live in `editorial`.
+`PostQuerySet.published()` is the only definition of "public".
+"""
+
+import datetime as dt
+from urllib.parse import unquote
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.managers import TaggableManager
+from taggit.models import TaggedItemBase
+
+from blog.logic import urls as url_logic
+from blog.logic.asin import amazon_url, asin_error, normalize_asin
+from blog.logic.reading_time import reading_minutes
+from blog.logic.rendering import render_markdown
+from blog.validators import validate_image_upload, validate_link_target
+
+hex_colour = RegexValidator(r"^#[0-9A-Fa-f]{6}$", "色は #RRGGBB の形式で入力してください。")
+
+
+class StalePostError(Exception):
+    """Someone saved the post after this copy was loaded; saving it would overwrite their work."""
+
+    message = (
+        "この記事は、編集を始めた後に別の人が保存しています。"
+        "上書きを防ぐため保存しませんでした。入力内容は残っています。"
+        "最新版を別タブで開いて差分を確認し、反映してから保存し直してください。"
+    )
+
+
+class Author(models.Model):
+    name = models.CharField("表示名", max_length=100, unique=True)
+    slug = models.SlugField("スラッグ", max_length=100, unique=True, help_text="英数字とハイフン。")
+    bio = models.TextField("紹介文", blank=True)
+    avatar = models.ImageField(
+        "アバター", upload_to="authors/", blank=True, validators=[validate_image_upload]
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ユーザー",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author_profile",
+    )
+    is_organization = models.BooleanField(
+        "組織名義",
+        default=True,
+        help_text="「ALLFORCES編集部」のようなチーム名義。構造化データで Organization になります。",
+    )
+
+    class Meta:
+        verbose_name = "著者"
+        verbose_name_plural = "著者"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Category(models.Model):
+    name = models.CharField("名前", max_length=50, unique=True)
+    slug = models.SlugField(
+        "スラッグ",
+        max_length=50,
+        unique=True,
+        help_text="ページ・フィード・パンくず共通の英字スラッグ。",
+    )
+    description = models.TextField("説明", blank=True)
+    order = models.PositiveSmallIntegerField("表示順", default=0)
+    ogp_gradient_start = models.CharField(
+        "OGP グラデーション開始色", max_length=7, default="#1A365D", validators=[hex_colour]
+    )
+    ogp_gradient_end = models.CharField(
+        "OGP グラデーション終了色", max_length=7, default="#0D9488", validators=[hex_colour]
+    )
+    ogp_accent = models.CharField(
+        "OGP アクセント色", max_length=7, default="#E6FFFA", validators=[hex_colour]
+    )
+
+    class Meta:
+        verbose_name = "カテゴリ"
+        verbose_name_plural = "カテゴリ"
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AffiliateBook(models.Model):
+    title = models.CharField("書名", max_length=200)
+    asin = models.CharField(
+        "ASIN",
+        max_length=10,
+        unique=True,
+        help_text="10文字。書籍はISBN-10（チェックディジットを検証します）。",
+    )
+    description = models.TextField("紹介文", blank=True)
+    cover = models.ImageField(
+        "表紙画像", upload_to="books/", blank=True, validators=[validate_image_upload]
+    )
+    is_active = models.BooleanField("掲載する", default=True)
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        verbose_name = "アフィリエイト書籍"
+        verbose_name_plural = "アフィリエイト書籍"
+        ordering = ["title"]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.asin}）"
+
+    def clean(self) -> None:
+        self.asin = normalize_asin(self.asin)
+        error = asin_error(self.asin)
+        if error:
+            raise ValidationError({"asin": error})
+
+    @property
+    def amazon_url(self) -> str:
+        return amazon_url(self.asin, settings.AMAZON_ASSOCIATE_TAG)
+
+
+class CallToAction(models.Model):
+    category = models.OneToOneField(
+        Category,
+        verbose_name="カテゴリ",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="call_to_action",
+        help_text="空欄ならカテゴリ専用のものがない記事に使う既定の CTA です。",
+    )
+    heading = models.CharField("見出し", max_length=100)
+    text = models.CharField("本文", max_length=300)
+    link_label = models.CharField("リンクの文言", max_length=50)
+    url = models.CharField(
+        "リンク先",
+        max_length=500,
+        validators=[validate_link_target],
+        help_text="例: /services/?utm_source=article&utm_medium=cta&utm_campaign=news",
+    )
+    is_active = models.BooleanField("表示する", default=True)
+
+    class Meta:
+        verbose_name = "CTA（行動喚起）"
+        verbose_name_plural = "CTA（行動喚起）"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_active"],
+                condition=Q(category__isnull=True, is_active=True),
+                name="blog_cta_one_active_default",
+                violation_error_message="有効な既定の CTA は1つだけです。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category or '既定'}: {self.heading}"
+
+    @classmethod
+    def for_category(cls, category_id: int | None) -> "CallToAction | None":
+        """The category's own active CTA, else the site default."""
+        candidates = cls.objects.filter(is_active=True).filter(
+            Q(category_id=category_id) | Q(category__isnull=True)
+        )
+        return min(candidates, key=lambda cta: cta.category_id is None, default=None)
+
+
+class PostStatus(models.TextChoices):
+    DRAFT = "draft", "下書き"
+    IN_REVIEW = "in_review", "レビュー待ち"
+    CHANGES_REQUESTED = "changes_requested", "差し戻し"
+    APPROVED = "approved", "承認済み"
+    PUBLISHED = "published", "公開"
+    UNPUBLISHED = "unpublished", "公開停止"
+
+
+class PostQuerySet(models.QuerySet):
+    def published(self, now: dt.datetime | None = None) -> "PostQuerySet":
+        """Posts the public may see at `now`: published status and a publication time reached."""
+        return self.filter(status=PostStatus.PUBLISHED, published_at__lte=now or timezone.now())
+
+    def in_category(self, category: Category | str) -> "PostQuerySet":
+        if isinstance(category, Category):
+            return self.filter(category=category)
+        return self.filter(category__slug=category)
+
+    def with_tag(self, tag_slug: str) -> "PostQuerySet":
+        return self.filter(tags__slug=tag_slug)
+
+    def for_listing(self) -> "PostQuerySet":
+        """Card data only: no bodies, a fixed number of queries however many posts."""
+        return (
+            self.select_related("author", "category")
+            .prefetch_related("tags")
+            .defer("body", "body_html", "body_text", "toc", "extra")
+            .order_by("-published_at", "-pk")
+        )
+
+
+class TaggedPost(TaggedItemBase):
+    content_object = models.ForeignKey("Post", on_delete=models.CASCADE)
+
+    class Meta:
+        verbose_name = "記事のタグ"
+        verbose_name_plural = "記事のタグ"
+
+
+class Post(models.Model):
+    Status = PostStatus
+
+    title = models.CharField("タイトル", max_length=200)
+    slug = models.CharField(
+        "スラッグ",
+        max_length=200,
+        help_text="URL の最後の部分。日本語や数字始まりも可（例: 2-open-source-llm）。",
+    )
+    status = models.CharField(
+        "状態", max_length=20, choices=PostStatus.choices, default=PostStatus.DRAFT
+    )
+    published_at = models.DateTimeField("公開日時", null=True, blank=True)
+    url_date = models.DateField(
+        "URL の日付",
+        null=True,
+        blank=True,
+        help_text="初回公開時に公開日時（日本時間）の日付で決まり、その後は変わりません。"
+        "変更すると旧 URL からのリダイレクトが作られます。",
+    )
+    author = models.ForeignKey(
+        Author, verbose_name="著者", on_delete=models.PROTECT, related_name="posts"
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name="カテゴリ",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="posts",
+    )
+    tags = TaggableManager("タグ", through=TaggedPost, blank=True, help_text="カンマ区切り。")
+    excerpt = models.TextField("リード文", blank=True)
+    description = models.CharField(
+        "メタディスクリプション", max_length=300, blank=True, help_text="検索結果に出る要約。"
+    )
+    body = models.TextField("本文（Markdown）", blank=True)
+    body_html = models.TextField("本文 HTML", blank=True, editable=False)
+    toc = models.JSONField("目次", default=list, blank=True, editable=False)
+    body_text = models.TextField("本文テキスト", blank=True, editable=False)
+    reading_time = models.PositiveSmallIntegerField("読了時間（分）", default=1, editable=False)
+    reading_time_override = models.PositiveSmallIntegerField(
+        "読了時間の上書き（分）", null=True, blank=True, help_text="空欄なら本文から計算します。"
+    )
+    ogp_image = models.ImageField(
+        "OGP 画像", upload_to="ogp/", blank=True, validators=[validate_image_upload]
+    )
+    noindex = models.BooleanField("検索エンジンに載せない", default=False)
+    canonical_url = models.URLField("canonical URL の上書き", blank=True)
+    books = models.ManyToManyField(
+        AffiliateBook, through="PostBook", blank=True, related_name="posts", verbose_name="書籍"
+    )
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+    version = models.PositiveIntegerField("版", default=1)
+    extra = models.JSONField(
+        "その他のメタデータ",
+        default=dict,
+        blank=True,
+        help_text="モデルに欄のない情報（インポート元の項目など）。",
+    )
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "記事"
+        verbose_name_plural = "記事"
+        ordering = ["-published_at", "-pk"]
+        permissions = [
+            ("review_post", "記事をレビューできる"),
+            ("publish_post", "記事を公開・予約・公開停止できる"),
+            ("override_quality_gate", "品質チェックを理由付きで無視できる"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["url_date", "slug"],
+                name="blog_post_unique_url",
+                violation_error_message="この日付とスラッグの URL はすでに別の記事が使っています。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status=PostStatus.PUBLISHED)
+                | Q(published_at__isnull=False, url_date__isnull=False),
+                name="blog_post_published_has_date",
+                violation_error_message="公開する記事には公開日時が必要です。",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="blog_post_status_pub"),
+            models.Index(
+                fields=["category", "status", "published_at"], name="blog_post_cat_status_pub"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs) -> None:
+        """Render, fix the URL on first publication, and refuse to overwrite a newer version.
+
+        A save with `update_fields` (a background job touching one column) neither checks nor
+        bumps the version, so it cannot make an editor's open form stale.
+        """
+        if kwargs.get("update_fields") is not None:
+            return super().save(*args, **kwargs)
+        self.render()
+        self.url_date = self.prospective_url_date()
+        with transaction.atomic():
+            previous = None
+            if not self._state.adding and self.pk is not None:
+                # Compare-and-swap on the version: the UPDATE also locks the row, so of two
+                # concurrent saves from the same version exactly one wins.
+                claimed = Post.objects.filter(pk=self.pk, version=self.version).update(
+                    version=F("version") + 1
+                )
+                if not claimed:
+                    raise StalePostError(StalePostError.message)
+                previous = Post.objects.filter(pk=self.pk).values("url_date", "slug").first()
+                self.version += 1
+            super().save(*args, **kwargs)
+            if previous is not None:
+                self._redirect_moved_url(previous["url_date"], previous["slug"])
+
+    def get_absolute_url(self) -> str:
+        if self.url_date is None:
+            raise ValueError(f"post {self.pk} has no public URL yet (never published)")
+        return reverse(
+            "blog:post_detail",
+            kwargs={
+                "year": f"{self.url_date:%Y}",
+                "month": f"{self.url_date:%m}",
+                "day": f"{self.url_date:%d}",
+                "slug": self.slug,
+            },
+        )
+
+    def clean(self) -> None:
+        errors = {}
+        slug_problem = url_logic.slug_error(self.slug)
+        if slug_problem:
+            errors["slug"] = slug_problem
+        if self.status == PostStatus.PUBLISHED and self.published_at is None:
+            errors["published_at"] = "公開する記事には公開日時が必要です。"
+        # Fix the URL date now (as save() would) so the constraints validate what is saved.
+        self.url_date = day = self.prospective_url_date()
+        if day is not None and not slug_problem:
+            clash = Post.objects.filter(url_date=day, slug=self.slug).exclude(pk=self.pk)
+            if clash.exists():
+                errors["slug"] = (
+                    f"URL {url_logic.article_path(day, self.slug)} はすでに"
+                    f"「{clash.first().title}」が使っています。スラッグか日付を変えてください。"
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    # --- derived values -------------------------------------------------------------------
+
+    @property
+    def reading_minutes(self) -> int:
+        return self.reading_time_override or self.reading_time
+
+    @property
+    def public_path(self) -> str | None:
+        if self.url_date is None:
+            return None
+        return url_logic.article_path(self.url_date, self.slug)
+
+    @property
+    def canonical(self) -> str:
+        return self.canonical_url or settings.SITE_URL + self.get_absolute_url()
+
+    @property
+    def has_affiliate_links(self) -> bool:
+        # The renderer marks every Amazon link as sponsored, so the HTML says it all.
+        return 'rel="sponsored' in self.body_html
+
+    def is_public(self, now: dt.datetime | None = None) -> bool:
+        return (
+            self.status == PostStatus.PUBLISHED
+            and self.published_at is not None
+            and self.published_at <= (now or timezone.now())
+            and self.url_date is not None
+        )
+
+    def prospective_url_date(self) -> dt.date | None:
+        if self.url_date is not None:
+            return self.url_date
+        if self.status == PostStatus.PUBLISHED and self.published_at is not None:
+            return url_logic.local_date(self.published_at, settings.TIME_ZONE)
+        return None
+
+    def render(self) -> None:
+        rendered = render_markdown(self.body)
+        self.body_html = rendered.html
+        self.toc = [{"level": e.level, "id": e.id, "title": e.title} for e in rendered.toc]
+        self.body_text = rendered.text
+        self.reading_time = reading_minutes(rendered.text)
+
+    def _redirect_moved_url(self, old_date: dt.date | None, old_slug: str) -> None:
+        if old_date is None or (old_date, old_slug) == (self.url_date, self.slug):
+            return
+        if self.url_date is not None:
+            Redirect.objects.filter(old_path=self.public_path).delete()
+        Redirect.objects.update_or_create(
+            old_path=url_logic.article_path(old_date, old_slug),
+            defaults={"target_post": self, "target_path": ""},
+        )
+
+
+class PostBook(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="book_links")
+    book = models.ForeignKey(
+        AffiliateBook, verbose_name="書籍", on_delete=models.PROTECT, related_name="post_links"
+    )
+    position = models.PositiveSmallIntegerField("順番", default=0)
+    note = models.CharField("ひとこと", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "記事の書籍"
+        verbose_name_plural = "記事の書籍"
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "book"],
+                name="blog_postbook_unique",
+                violation_error_message="同じ書籍が2回選ばれています。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}: {self.book}"
+
+
+class RelatedPost(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="related_links")
+    related = models.ForeignKey(
+        Post, verbose_name="関連記事", on_delete=models.CASCADE, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField("順番", default=0)
+
+    class Meta:
+        verbose_name = "関連記事"
+        verbose_name_plural = "関連記事"
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["post", "related"],
+                name="blog_relatedpost_unique",
+                violation_error_message="同じ関連記事が2回選ばれています。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(post=F("related")),
+                name="blog_relatedpost_not_self",
+                violation_error_message="記事自身は関連記事にできません。",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}: {self.related_id}"
+
+
+class Redirect(models.Model):
+    """A permanent redirect from a path the site used to serve (or that others link to)."""
+
+    old_path = models.CharField(
+        "旧パス",
+        max_length=500,
+        unique=True,
+        help_text="/2025/08/29/old-slug/ のように / で始めます。",
+    )
+    target_post = models.ForeignKey(
+        Post,
+        verbose_name="転送先の記事",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="redirects",
+    )
+    target_path = models.CharField(
+        "転送先パス", max_length=500, blank=True, validators=[validate_link_target]
+    )
+    created_at = models.DateTimeField("作成日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "リダイレクト"
+        verbose_name_plural = "リダイレクト"
+        ordering = ["old_path"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_post__isnull=False, target_path="")
+                | Q(target_post__isnull=True) & ~Q(target_path=""),
+                name="blog_redirect_one_target",
+                violation_error_message="転送先は記事かパスのどちらか一方を指定してください。",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.old_path} → {self.target_path or self.target_post}"
+
+    def clean(self) -> None:
+        # Editors paste links from the browser bar, percent-encoded; requests arrive decoded.
+        self.old_path = unquote(self.old_path.strip())
+        if not self.old_path.startswith("/"):
+            raise ValidationError({"old_path": "旧パスは / で始めてください。"})
+
+    def destination(self) -> str | None:
+        """Where to send the visitor now, or None when the target is not public."""
+        if self.target_post_id is not None:
+            post = self.target_post
+            return post.get_absolute_url() if post.is_public() else None
+        return self.target_path or None
