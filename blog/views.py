@@ -1,8 +1,8 @@
 import datetime as dt
 
 from django.http import Http404, HttpResponsePermanentRedirect
-from django.templatetags.static import static
 from django.shortcuts import get_object_or_404, redirect, render
+from django.templatetags.static import static
 from django.views.generic import ListView
 
 from blog.models import CallToAction, Post
