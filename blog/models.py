@@ -267,6 +267,15 @@ class Post(models.Model):
     books = models.ManyToManyField(
         AffiliateBook, through="PostBook", blank=True, related_name="posts", verbose_name="書籍"
     )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="作成者",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="created_posts",
+        help_text="執筆者が自分の記事だけを編集できるよう、作成したユーザーを記録します。",
+    )
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
     version = models.PositiveIntegerField("版", default=1)

@@ -185,6 +185,27 @@ if not DEBUG:
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
+# Workflow notifications. Development prints mail to the console; production sends through SMTP.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS")
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "kosei@localhost")
+
+# Editorial rules a site may change.
+EDITORIAL_ALLOW_SELF_APPROVAL = env_bool("EDITORIAL_ALLOW_SELF_APPROVAL")
+EDITORIAL_EDIT_APPROVED_RETURNS_TO_REVIEW = env_bool(
+    "EDITORIAL_EDIT_APPROVED_RETURNS_TO_REVIEW", True
+)
+EDITORIAL_SHARE_LINK_DAYS = int(os.environ.get("EDITORIAL_SHARE_LINK_DAYS", "7"))
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -1,0 +1,74 @@
+"""Revisions: every save of a post stores what an editor can change, so nothing is ever lost."""
+
+from django.db import transaction
+
+from blog.models import Post, PostBook, RelatedPost
+from editorial.audit import log
+from editorial.models import AuditEntry, Revision
+
+CONTENT_FIELDS = [
+    "title",
+    "slug",
+    "excerpt",
+    "description",
+    "body",
+    "canonical_url",
+    "noindex",
+    "reading_time_override",
+]
+
+
+def snapshot(post: Post) -> dict:
+    data = {name: getattr(post, name) for name in CONTENT_FIELDS}
+    data["category_id"] = post.category_id
+    data["author_id"] = post.author_id
+    data["tags"] = sorted(post.tags.names())
+    data["books"] = [
+        {"book_id": link.book_id, "position": link.position, "note": link.note}
+        for link in post.book_links.order_by("position", "pk")
+    ]
+    data["related"] = list(
+        post.related_links.order_by("position", "pk").values_list("related_id", flat=True)
+    )
+    data["ogp_image"] = post.ogp_image.name if post.ogp_image else ""
+    return data
+
+
+def record_revision(post: Post, *, by=None, note: str = "") -> Revision:
+    """Store the post's current content as a revision (call after the post and its tags,
+    books and related posts are saved). Skips a revision identical to the previous one."""
+    data = snapshot(post)
+    latest = post.revisions.order_by("-created_at", "-pk").first()
+    if latest is not None and latest.data == data:
+        return latest
+    return Revision.objects.create(
+        post=post, created_by=by, post_version=post.version, data=data, note=note
+    )
+
+
+@transaction.atomic
+def restore_revision(revision: Revision, *, by) -> Revision:
+    """Put a revision's content back as a new save (itself a revision, so it can be undone)."""
+    post = Post.objects.select_for_update().get(pk=revision.post_id)
+    data = revision.data
+    for name in CONTENT_FIELDS:
+        if name in data:
+            setattr(post, name, data[name])
+    post.category_id = data.get("category_id")
+    if data.get("author_id"):
+        post.author_id = data["author_id"]
+    post.save()
+    post.tags.set(data.get("tags", []))
+    post.book_links.all().delete()
+    PostBook.objects.bulk_create(
+        PostBook(post=post, book_id=b["book_id"], position=b["position"], note=b["note"])
+        for b in data.get("books", [])
+    )
+    post.related_links.all().delete()
+    RelatedPost.objects.bulk_create(
+        RelatedPost(post=post, related_id=pk, position=i)
+        for i, pk in enumerate(data.get("related", []))
+        if Post.objects.filter(pk=pk).exists()
+    )
+    log(post, AuditEntry.Action.RESTORE, by=by, note=f"リビジョン {revision.pk} を復元")
+    return record_revision(post, by=by, note=f"リビジョン {revision.pk} から復元")
