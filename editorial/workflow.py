@@ -82,7 +82,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             A.PUBLISH,
             "今すぐ公開",
-            frozenset({S.APPROVED, S.UNPUBLISHED}),
+            frozenset({S.APPROVED, S.UNPUBLISHED, S.PUBLISHED}),
             S.PUBLISHED,
             "blog.publish_post",
             runs_gate=True,
@@ -156,6 +156,8 @@ def state_error(transition: Transition, post: Post, now: dt.datetime) -> str | N
             f"（できるのは{'・'.join(str(S(s).label) for s in sorted(transition.sources))}）。"
         )
     scheduled = is_scheduled(post, now)
+    if transition.action == A.PUBLISH and post.status == S.PUBLISHED and not scheduled:
+        return "この記事はすでに公開されています。"
     if transition.action == A.UNSCHEDULE and not scheduled:
         return "予約中の記事ではないため、予約は取り消せません。"
     if transition.action == A.UNPUBLISH and scheduled:

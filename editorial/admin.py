@@ -1,0 +1,366 @@
+"""The screens editors work in: the post page with its workflow panel, history and diffs,
+review comments, share links, the work queues, the scheduled list and the audit log.
+
+blog registers a plain PostAdmin; this module replaces it with one that knows the workflow
+(blog must not import editorial, so the swap happens here).
+"""
+
+import contextlib
+import datetime as dt
+
+from django.conf import settings
+from django.contrib import admin, messages
+from django.contrib.admin.views.decorators import staff_member_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseForbidden, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from blog.admin import PostAdmin
+from blog.models import Post, PostStatus
+from editorial import notifications, workflow
+from editorial.audit import log
+from editorial.logic.diff import field_changes, side_by_side
+from editorial.models import (
+    AuditEntry,
+    NotificationPreference,
+    ReviewComment,
+    Revision,
+    ShareLink,
+)
+from editorial.queues import queues_for
+from editorial.revisions import record_revision, restore_revision
+
+A = AuditEntry.Action
+
+
+def parse_jst(value: str) -> dt.datetime | None:
+    """A `datetime-local` value as entered by an editor, in the site's time zone (JST)."""
+    try:
+        naive = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if timezone.is_aware(naive):
+        return naive
+    return timezone.make_aware(naive, timezone.get_default_timezone())
+
+
+class EditorialPostAdmin(PostAdmin):
+    change_form_template = "admin/editorial/post_change_form.html"
+    list_display = [
+        "title",
+        "status_label",
+        "category",
+        "author",
+        "published_at",
+        "created_by",
+        "tag_list",
+    ]
+
+    # --- permissions: the server decides, whatever the page showed -----------------------
+
+    def has_change_permission(self, request, obj=None):
+        if obj is None:
+            return super().has_change_permission(request)
+        return workflow.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.has_perm("blog.delete_post")
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = ["status", "published_at", *super().get_readonly_fields(request, obj)]
+        if not request.user.has_perm("blog.publish_post"):
+            fields.append("url_date")
+        return fields
+
+    @admin.display(description="状態", ordering="status")
+    def status_label(self, obj):
+        if workflow.is_scheduled(obj):
+            local = timezone.localtime(obj.published_at)
+            return f"予約（{local:%Y-%m-%d %H:%M} JST）"
+        return obj.get_status_display()
+
+    # --- saving: revisions and the "edited after approval" rule --------------------------
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        returned = (
+            change
+            and obj.status == PostStatus.APPROVED
+            and settings.EDITORIAL_EDIT_APPROVED_RETURNS_TO_REVIEW
+            and bool(set(form.changed_data) - {"version"})
+        )
+        if returned:
+            obj.status = PostStatus.IN_REVIEW
+        super().save_model(request, obj, form, change)
+        if returned:
+            log(
+                obj,
+                A.RETURNED_TO_REVIEW,
+                by=request.user,
+                from_status=PostStatus.APPROVED,
+                to_status=PostStatus.IN_REVIEW,
+                note="承認後に編集されたため、もう一度レビューが必要です。",
+                data={"fields": sorted(form.changed_data)},
+            )
+            messages.warning(request, "承認後に編集したため、記事はレビュー待ちに戻りました。")
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        record_revision(form.instance, by=request.user)
+
+    # --- the change page ----------------------------------------------------------------
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        post = self.get_object(request, object_id)
+        if post is not None and self.has_view_or_change_permission(request, post):
+            extra_context = {**(extra_context or {}), **self.workflow_context(request, post)}
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def workflow_context(self, request, post):
+        comments = list(
+            post.review_comments.select_related("author", "resolved_by").prefetch_related(
+                "mentions"
+            )
+        )
+        return {
+            "workflow_actions": workflow.available_actions(post, request.user),
+            "is_scheduled": workflow.is_scheduled(post),
+            "open_change_requests": [
+                c
+                for c in comments
+                if c.kind == ReviewComment.Kind.REQUEST_CHANGES and not c.is_resolved
+            ],
+            "review_comments": comments,
+            "audit_entries": post.audit_entries.select_related("actor")[:30],
+            "share_links": post.share_links.all()[:10],
+            "revision_count": post.revisions.count(),
+            "can_override_gate": request.user.has_perm("blog.override_quality_gate"),
+            "site_url": settings.SITE_URL,
+        }
+
+    def get_urls(self):
+        own = [
+            ("<int:pk>/transition/", self.transition_view, "blog_post_transition"),
+            ("<int:pk>/revisions/", self.revisions_view, "blog_post_revisions"),
+            ("<int:pk>/revisions/compare/", self.compare_view, "blog_post_compare"),
+            ("<int:pk>/revisions/<int:rid>/restore/", self.restore_view, "blog_post_restore"),
+            ("<int:pk>/comment/", self.comment_view, "blog_post_comment"),
+            ("<int:pk>/comment/<int:cid>/resolve/", self.resolve_view, "blog_post_resolve"),
+            ("<int:pk>/share/", self.share_view, "blog_post_share"),
+            ("<int:pk>/share/<int:sid>/revoke/", self.revoke_view, "blog_post_share_revoke"),
+        ]
+        return [
+            path(route, self.admin_site.admin_view(fn), name=name) for route, fn, name in own
+        ] + super().get_urls()
+
+    def _post_for(self, request, pk, *, edit=False):
+        post = get_object_or_404(Post, pk=pk)
+        allowed = (
+            workflow.can_edit(request.user, post)
+            if edit
+            else self.has_view_or_change_permission(request, post)
+        )
+        if not allowed:
+            raise PermissionDenied
+        return post
+
+    def _back(self, post):
+        return redirect(reverse("admin:blog_post_change", args=[post.pk]))
+
+    def transition_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        post = get_object_or_404(Post, pk=pk)
+        when = None
+        if request.POST.get("when"):
+            when = parse_jst(request.POST["when"])
+            if when is None:
+                messages.error(
+                    request, "予約日時の形式が正しくありません（例: 2026-12-01T09:00）。"
+                )
+                return self._back(post)
+        try:
+            workflow.apply(
+                post,
+                request.POST.get("action", ""),
+                by=request.user,
+                note=request.POST.get("note", ""),
+                when=when,
+                override_reason=request.POST.get("override_reason", ""),
+            )
+        except PermissionDenied as exc:
+            return HttpResponseForbidden(str(exc) or "権限がありません。")
+        except workflow.WorkflowError as exc:
+            messages.error(request, exc.message)
+        else:
+            label = workflow.TRANSITIONS[request.POST["action"]].label
+            messages.success(request, f"「{post.title}」: {label}しました。")
+        return self._back(post)
+
+    def revisions_view(self, request, pk):
+        post = self._post_for(request, pk)
+        revisions = list(post.revisions.select_related("created_by"))
+        rows = []
+        for newer, older in zip(revisions, revisions[1:] + [None], strict=True):
+            changed = field_changes(older.data, newer.data) if older else ["（最初の版）"]
+            rows.append({"revision": newer, "older": older, "changed": changed})
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"変更履歴: {post.title}",
+            "post": post,
+            "rows": rows,
+            "opts": self.model._meta,
+            "can_restore": workflow.can_edit(request.user, post),
+        }
+        return TemplateResponse(request, "admin/editorial/revisions.html", context)
+
+    def compare_view(self, request, pk):
+        post = self._post_for(request, pk)
+        a = get_object_or_404(Revision, pk=request.GET.get("a"), post=post)
+        b = get_object_or_404(Revision, pk=request.GET.get("b"), post=post)
+        if (a.created_at, a.pk) > (b.created_at, b.pk):
+            a, b = b, a
+        fields = []
+        for name in field_changes(a.data, b.data):
+            old, new = a.data.get(name), b.data.get(name)
+            if isinstance(old, str) or isinstance(new, str):
+                fields.append((name, side_by_side(str(old or ""), str(new or ""))))
+            else:
+                fields.append((name, side_by_side(repr(old), repr(new), context=None)))
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"リビジョンの比較: {post.title}",
+            "post": post,
+            "a": a,
+            "b": b,
+            "fields": fields,
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/editorial/compare.html", context)
+
+    def restore_view(self, request, pk, rid):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        post = self._post_for(request, pk, edit=True)
+        revision = get_object_or_404(Revision, pk=rid, post=post)
+        restore_revision(revision, by=request.user)
+        messages.success(request, f"リビジョン {rid} を復元しました（元に戻すこともできます）。")
+        return self._back(post)
+
+    def comment_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        post = self._post_for(request, pk)
+        body = request.POST.get("body", "").strip()
+        if not body:
+            messages.error(request, "コメントを入力してください。")
+            return self._back(post)
+        comment = ReviewComment.objects.create(
+            post=post, author=request.user, body=body, quote=request.POST.get("quote", "").strip()
+        )
+        mentioned = notifications.mentioned_users(body)
+        comment.mentions.set(mentioned)
+        notifications.mention(post, mentioned, by=request.user, text=body)
+        messages.success(request, "コメントを追加しました。")
+        return self._back(post)
+
+    def resolve_view(self, request, pk, cid):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        post = self._post_for(request, pk)
+        comment = get_object_or_404(ReviewComment, pk=cid, post=post)
+        if not (comment.author_id == request.user.pk or workflow.can_edit(request.user, post)):
+            raise PermissionDenied
+        comment.resolved_at = timezone.now()
+        comment.resolved_by = request.user
+        comment.save(update_fields=["resolved_at", "resolved_by"])
+        return self._back(post)
+
+    def share_view(self, request, pk):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        post = self._post_for(request, pk, edit=True)
+        days = settings.EDITORIAL_SHARE_LINK_DAYS
+        with contextlib.suppress(ValueError):
+            days = max(1, min(90, int(request.POST.get("days") or days)))
+        link = ShareLink.objects.create(
+            post=post, created_by=request.user, expires_at=timezone.now() + dt.timedelta(days=days)
+        )
+        log(post, A.SHARE_CREATE, by=request.user, data={"link": link.pk, "days": days})
+        messages.success(request, f"共有リンクを作成しました（{days}日間有効）。")
+        return self._back(post)
+
+    def revoke_view(self, request, pk, sid):
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        post = self._post_for(request, pk, edit=True)
+        link = get_object_or_404(ShareLink, pk=sid, post=post)
+        if link.revoked_at is None:
+            link.revoked_at = timezone.now()
+            link.save(update_fields=["revoked_at"])
+            log(post, A.SHARE_REVOKE, by=request.user, data={"link": link.pk})
+        messages.success(request, "共有リンクを無効にしました。")
+        return self._back(post)
+
+
+admin.site.unregister(Post)
+admin.site.register(Post, EditorialPostAdmin)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "action", "post_title", "actor", "from_status", "to_status"]
+    list_filter = ["action", "to_status", "actor"]
+    search_fields = ["post_title", "note"]
+    date_hierarchy = "created_at"
+    list_select_related = ["actor"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NotificationPreference)
+class NotificationPreferenceAdmin(admin.ModelAdmin):
+    list_display = ["user", "disabled_kinds"]
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        return qs if request.user.is_superuser else qs.filter(user=request.user)
+
+
+@staff_member_required
+def desk_view(request):
+    context = {
+        **admin.site.each_context(request),
+        "title": "編集デスク",
+        "queues": queues_for(request.user),
+    }
+    return TemplateResponse(request, "admin/editorial/desk.html", context)
+
+
+@staff_member_required
+def scheduled_view(request):
+    now = timezone.now()
+    posts = (
+        Post.objects.filter(status=PostStatus.PUBLISHED, published_at__gt=now)
+        .select_related("category", "author")
+        .defer("body", "body_html", "body_text")
+        .order_by("published_at")
+    )
+    context = {
+        **admin.site.each_context(request),
+        "title": "予約投稿",
+        "posts": posts,
+        "can_publish": request.user.has_perm("blog.publish_post"),
+    }
+    return TemplateResponse(request, "admin/editorial/scheduled.html", context)
