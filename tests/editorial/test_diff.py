@@ -23,9 +23,7 @@ def test_side_by_side_pairs_changed_lines_and_keeps_unchanged_ones():
 
 def test_html_in_revisions_is_escaped():
     left, right = inline_diff("<b>a</b>", "<script>alert(1)</script>")
-    assert "<script" not in right and "    assert " < script > " not in right and " & lt
-    script & gt
-    " in rightlt;" in right
+    assert "<script" not in right and "&lt;" in right
     assert "<b>" not in left
 
 
