@@ -64,10 +64,15 @@ def card_preview(post: Post, regenerate_url: str | None) -> str:
         width, height = size if all(size) else (ogp.WIDTH, ogp.HEIGHT)
         overlays = format_html_join(
             "",
-            '<div title="{}の表示範囲" style="position:absolute;inset:{:.2f}% {:.2f}%;'
+            '<div title="{}の表示範囲" style="position:absolute;inset:{}% {}%;'
             'border:2px {} {};pointer-events:none"></div>',
             (
-                (label, *crop_insets(width, height, ratio), style, colour)
+                (
+                    label,
+                    *(f"{inset:.2f}" for inset in crop_insets(width, height, ratio)),
+                    style,
+                    colour,
+                )
                 for label, ratio, colour, style in CROPS
             ),
         )
