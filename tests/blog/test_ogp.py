@@ -56,6 +56,17 @@ def test_card_is_a_1200x630_png_of_at_most_300_kb(font, title):
     assert len(result.png) <= 300 * 1024
 
 
+def test_the_palette_keeps_the_gradient_smooth(font):
+    theme = ogp.Theme("#153052", "#0D4744", "#C8E6FF")  # the darkest, closest pair of colours
+    result = ogp.draw_card(card("グラデーション", theme=theme), font)
+    drawn = Image.open(io.BytesIO(result.png)).convert("RGB")
+    original = ogp.draw_background(theme).convert("RGB")
+    # Left edge above the accent circle: background only.
+    steps = {drawn.getpixel((30, y)) for y in range(0, 400)}
+    wanted = {original.getpixel((30, y)) for y in range(0, 400)}
+    assert len(steps) >= 0.8 * len(wanted), "the gradient is banded into stripes"
+
+
 def test_the_same_inputs_draw_the_same_bytes(font):
     first = ogp.draw_card(card(DIFFICULT_TITLES[1]), font)
     second = ogp.draw_card(card(DIFFICULT_TITLES[1]), font)
