@@ -380,6 +380,13 @@ def fit_text(text: str, font: ImageFont.FreeTypeFont, max_width: float) -> str:
     return text.rstrip() + _ELLIPSIS
 
 
+def join_dashes(text: str, font: FontSpec) -> str:
+    """「——」 as one two-em dash: two em dashes in a row show a gap between them in Noto CJK."""
+    if not has_glyph(font, "\u2e3a"):
+        return text
+    return re.sub("[\u2014\u2015]{2}", "\u2e3a", text)
+
+
 def drop_missing_glyphs(text: str, font: FontSpec) -> tuple[str, list[str]]:
     """Remove characters the font cannot draw (emoji, rare symbols) instead of drawing tofu."""
     missing = sorted({ch for ch in text if not has_glyph(font, ch)})
@@ -466,7 +473,7 @@ def draw_foreground(card: CardInput, font: FontSpec) -> tuple[Image.Image, Title
             anchor="rm",
         )
 
-    title, dropped = drop_missing_glyphs(card.title, font)
+    title, dropped = drop_missing_glyphs(join_dashes(card.title, font), font)
     notes += _dropped_note("タイトル", dropped)
     layout = layout_title(title, font)
     if layout.truncated:

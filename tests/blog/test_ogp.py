@@ -324,3 +324,10 @@ def test_a_bad_replacement_is_refused_with_the_reason(upload, message):
 def test_a_replacement_over_5_mb_is_refused():
     with pytest.raises(ogp.OverrideImageError, match="5 MB"):
         ogp.check_override_image(image_bytes(), size=5 * 1024 * 1024 + 1)
+
+
+def test_a_double_dash_is_drawn_as_one_unbroken_dash(font):
+    # Two em dashes leave a visible gap in Noto CJK; the two-em dash does not.
+    assert ogp.join_dashes("試験導入へ——取材で", font) == "試験導入へ\u2e3a取材で"
+    result = ogp.draw_card(card("試験導入へ——取材で見えた変化"), font)
+    assert "\u2e3a" in "".join(result.layout.lines)
