@@ -1,13 +1,16 @@
+from functools import partial
+
 from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.http import JsonResponse
-from django.urls import path, reverse_lazy
+from django.urls import path, reverse, reverse_lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from taggit.forms import TagWidget
 from taggit.models import Tag
 
+from blog import admin_ogp
 from blog.models import (
     AffiliateBook,
     Author,
@@ -46,6 +49,7 @@ class PostAdminForm(forms.ModelForm):
             "description",
             "canonical_url",
             "noindex",
+            "ogp_image_source",
             "ogp_image",
             "reading_time_override",
             "extra",
@@ -57,7 +61,21 @@ class PostAdminForm(forms.ModelForm):
             ),
             "body": forms.Textarea(attrs={"rows": 30, "class": "kosei-body"}),
             "excerpt": forms.Textarea(attrs={"rows": 3}),
+            "ogp_image_source": forms.RadioSelect,
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "ogp_image_source" in self.fields:
+            # A form (or script) that does not send the choice keeps the current one.
+            self.fields["ogp_image_source"].required = False
+
+    def clean_ogp_image_source(self):
+        return (
+            self.cleaned_data.get("ogp_image_source")
+            or self.instance.ogp_image_source
+            or Post.OgpImageSource.GENERATED
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -92,8 +110,15 @@ class PostAdmin(admin.ModelAdmin):
     search_fields = ["title", "body", "slug"]
     date_hierarchy = "published_at"
     autocomplete_fields = ["author", "category"]
-    readonly_fields = ["public_link", "reading_time", "rendered_preview", "updated_at"]
+    readonly_fields = [
+        "public_link",
+        "reading_time",
+        "rendered_preview",
+        "updated_at",
+        "ogp_card_preview",
+    ]
     inlines = [PostBookInline, RelatedPostInline]
+    actions = ["regenerate_ogp_cards"]
     fieldsets = [
         (None, {"fields": ["title", "slug", "status", "category", "author", "tags", "version"]}),
         ("本文", {"fields": ["excerpt", "body", "rendered_preview"]}),
@@ -103,7 +128,11 @@ class PostAdmin(admin.ModelAdmin):
         ),
         (
             "検索エンジンと SNS",
-            {"fields": ["description", "canonical_url", "noindex", "ogp_image"]},
+            {"fields": ["description", "canonical_url", "noindex"]},
+        ),
+        (
+            "SNS カード（OGP 画像）",
+            {"fields": ["ogp_card_preview", "ogp_image_source", "ogp_image"]},
         ),
         (
             "その他",
@@ -115,7 +144,7 @@ class PostAdmin(admin.ModelAdmin):
     ]
 
     class Media:
-        js = ["js/admin_tag_suggest.js"]
+        js = ["js/admin_tag_suggest.js", "js/admin_ogp.js"]
         css = {"all": ["css/admin.css"]}
 
     def get_queryset(self, request):
@@ -140,6 +169,17 @@ class PostAdmin(admin.ModelAdmin):
         # body_html was sanitised by the renderer when the post was saved.
         return format_html('<div class="kosei-preview">{}</div>', mark_safe(obj.body_html))
 
+    @admin.display(description="SNS カード")
+    def ogp_card_preview(self, obj):
+        url = None
+        if obj.pk is not None:
+            url = reverse("admin:blog_post_ogp_regenerate", args=[obj.pk])
+        return admin_ogp.card_preview(obj, url)
+
+    @admin.action(description="選択した記事の OGP カードを再生成", permissions=["change"])
+    def regenerate_ogp_cards(self, request, queryset):
+        admin_ogp.regenerate_action(self, request, queryset)
+
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_public() else None
 
@@ -158,7 +198,12 @@ class PostAdmin(admin.ModelAdmin):
                 "tag-suggest/",
                 self.admin_site.admin_view(self.tag_suggest),
                 name="blog_post_tag_suggest",
-            )
+            ),
+            path(
+                "<path:object_id>/ogp/regenerate/",
+                self.admin_site.admin_view(partial(admin_ogp.regenerate_view, self)),
+                name="blog_post_ogp_regenerate",
+            ),
         ] + super().get_urls()
 
     def tag_suggest(self, request):
@@ -180,12 +225,42 @@ class AuthorAdmin(admin.ModelAdmin):
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            admin_ogp.warn_cards_outdated(request, form, ("name",), obj.posts.all())
+
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "order", "colours"]
     list_editable = ["order"]
     search_fields = ["name", "slug"]
+    readonly_fields = ["ogp_preview"]
+
+    @admin.display(description="OGP カードのプレビュー")
+    def ogp_preview(self, obj):
+        return admin_ogp.category_preview_link(obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            drawn = ("name", "ogp_gradient_start", "ogp_gradient_end", "ogp_accent")
+            admin_ogp.warn_cards_outdated(request, form, drawn, obj.posts.all())
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/ogp-preview/",
+                self.admin_site.admin_view(partial(admin_ogp.category_preview_view, self)),
+                name="blog_category_ogp_preview",
+            ),
+            path(
+                "<path:object_id>/ogp-preview.png",
+                self.admin_site.admin_view(partial(admin_ogp.category_preview_png, self)),
+                name="blog_category_ogp_preview_png",
+            ),
+        ] + super().get_urls()
 
     @admin.display(description="OGP の色")
     def colours(self, obj):

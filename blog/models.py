@@ -5,6 +5,7 @@ The status values live here; the rules for moving between them live in `editoria
 """
 
 import datetime as dt
+from dataclasses import dataclass
 from urllib.parse import unquote
 
 from django.conf import settings
@@ -17,6 +18,8 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
+from blog.fields import OgpOverrideField, ogp_override_upload_to, validate_ogp_override
+from blog.logic import ogp
 from blog.logic import urls as url_logic
 from blog.logic.asin import amazon_url, asin_error, normalize_asin
 from blog.logic.reading_time import reading_minutes
@@ -184,6 +187,22 @@ class PostStatus(models.TextChoices):
     UNPUBLISHED = "unpublished", "公開停止"
 
 
+class OgpImageSource(models.TextChoices):
+    GENERATED = "generated", "自動生成カード"
+    UPLOADED = "uploaded", "アップロード画像"
+
+
+@dataclass(frozen=True)
+class OgImage:
+    """What the article page tells social networks about its card."""
+
+    url: str
+    width: int | None
+    height: int | None
+    type: str
+    alt: str
+
+
 class PostQuerySet(models.QuerySet):
     def published(self, now: dt.datetime | None = None) -> "PostQuerySet":
         """Posts the public may see at `now`: published status and a publication time reached."""
@@ -217,6 +236,7 @@ class TaggedPost(TaggedItemBase):
 
 class Post(models.Model):
     Status = PostStatus
+    OgpImageSource = OgpImageSource
 
     title = models.CharField("タイトル", max_length=200)
     slug = models.CharField(
@@ -259,9 +279,32 @@ class Post(models.Model):
     reading_time_override = models.PositiveSmallIntegerField(
         "読了時間の上書き（分）", null=True, blank=True, help_text="空欄なら本文から計算します。"
     )
-    ogp_image = models.ImageField(
-        "OGP 画像", upload_to="ogp/", blank=True, validators=[validate_image_upload]
+    ogp_image = OgpOverrideField(
+        "OGP 画像（アップロード）",
+        upload_to=ogp_override_upload_to,
+        max_length=200,
+        blank=True,
+        validators=[validate_ogp_override],
+        width_field="ogp_image_width",
+        height_field="ogp_image_height",
+        help_text="自動生成カードの代わりに使う画像。PNG・JPEG・WebP、1200x630 以上、"
+        "縦横比 1.91:1（±3%）、5 MB 以下。",
     )
+    ogp_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    ogp_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    ogp_image_source = models.CharField(
+        "SNS カードに使う画像",
+        max_length=10,
+        choices=OgpImageSource.choices,
+        default=OgpImageSource.GENERATED,
+    )
+    ogp_card = models.FileField(
+        "自動生成カード", upload_to="ogp/cards/", max_length=200, blank=True, editable=False
+    )
+    ogp_card_hash = models.CharField(
+        "自動生成カードのハッシュ", max_length=64, blank=True, editable=False
+    )
+    ogp_card_note = models.TextField("自動生成カードの注意", blank=True, editable=False)
     noindex = models.BooleanField("検索エンジンに載せない", default=False)
     canonical_url = models.URLField("canonical URL の上書き", blank=True)
     books = models.ManyToManyField(
@@ -308,6 +351,13 @@ class Post(models.Model):
                 | Q(published_at__isnull=False, url_date__isnull=False),
                 name="blog_post_published_has_date",
                 violation_error_message="公開する記事には公開日時が必要です。",
+            ),
+            models.CheckConstraint(
+                condition=~Q(ogp_image_source=OgpImageSource.UPLOADED) | ~Q(ogp_image=""),
+                name="blog_post_uploaded_card_has_image",
+                violation_error_message=(
+                    "「アップロード画像」を選ぶときは OGP 画像をアップロードしてください。"
+                ),
             ),
         ]
         indexes = [
@@ -399,6 +449,33 @@ class Post(models.Model):
         # The renderer marks every Amazon link as sponsored, so the HTML says it all.
         return 'rel="sponsored' in self.body_html
 
+    @property
+    def og_image(self) -> OgImage | None:
+        """The card social networks should show: the uploaded image when chosen, else the
+        generated one; None while neither exists."""
+        if self.ogp_image_source == OgpImageSource.UPLOADED and self.ogp_image:
+            suffix = self.ogp_image.name.rsplit(".", 1)[-1].lower()
+            return OgImage(
+                url=_absolute(self.ogp_image.url),
+                width=self.ogp_image_width,
+                height=self.ogp_image_height,
+                type=_IMAGE_TYPES.get(suffix, "image/png"),
+                alt=self.title,
+            )
+        if self.ogp_card:
+            return OgImage(
+                url=_absolute(self.ogp_card.url),
+                width=ogp.WIDTH,
+                height=ogp.HEIGHT,
+                type="image/png",
+                alt=self.title,
+            )
+        return None
+
+    def og_image_url(self) -> str | None:
+        image = self.og_image
+        return image.url if image else None
+
     def is_public(self, now: dt.datetime | None = None) -> bool:
         return (
             self.status == PostStatus.PUBLISHED
@@ -430,6 +507,19 @@ class Post(models.Model):
             old_path=url_logic.article_path(old_date, old_slug),
             defaults={"target_post": self, "target_path": ""},
         )
+
+
+_IMAGE_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg", "webp": "image/webp"}
+
+
+def _absolute(url: str) -> str:
+    # Storage URLs are relative for the local disk and absolute for object storage / a CDN;
+    # social networks need absolute ones.
+    if url.startswith(("http://", "https://")):
+        return url
+    if url.startswith("//"):
+        return "https:" + url
+    return settings.SITE_URL + url
 
 
 class PostBook(models.Model):

@@ -7,6 +7,7 @@ DJANGO_ALLOWED_HOSTS and usually REDIS_URL.
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -49,6 +50,14 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "AIコンパス")
 SITE_PUBLISHER = os.environ.get("SITE_PUBLISHER", "ALLFORCES")
 AMAZON_ASSOCIATE_TAG = os.environ.get("AMAZON_ASSOCIATE_TAG", "")
+
+# Social cards (docs/ogp.md). The font defaults to the packaged Noto Sans CJK JP Bold; any font
+# with Japanese glyphs works (Debian: /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc).
+OGP_FONT_PATH = os.environ.get("OGP_FONT_PATH", "")
+OGP_DOMAIN = os.environ.get("OGP_DOMAIN", "") or urlsplit(SITE_URL).netloc
+# Draw a post's card when it is saved. The suite turns it off so that the hundreds of posts
+# other tests create are not drawn; the card tests switch it on.
+OGP_CARDS_ON_SAVE = env_bool("OGP_CARDS_ON_SAVE", not TESTING)
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -1,5 +1,10 @@
+import re
+
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from blog import media
 
 from editorial.admin import desk_view, scheduled_view
 
@@ -14,3 +19,8 @@ urlpatterns = [
     path("preview/", include("editorial.urls")),
     path("", include("blog.urls")),
 ]
+
+if settings.DEBUG and settings.MEDIA_URL.startswith("/"):
+    # Development only: production serves media from the proxy or object storage.
+    prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
+    urlpatterns.append(re_path(rf"^{prefix}(?P<path>.*)$", media.serve_media))
