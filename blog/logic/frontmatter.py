@@ -125,7 +125,11 @@ def _load_mapping(
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = first_line + mark.line if mark is not None else None
+        if exc.context_mark is not None and "end of stream" in (exc.problem or ""):
+            # An unclosed bracket or quote is only noticed at the end: point at its start.
+            mark = exc.context_mark
+        last_line = first_line + yaml_text.count("\n")
+        line = min(first_line + mark.line, last_line) if mark is not None else None
         detail = exc.problem or exc.context or "構文エラー"
         raise FrontMatterError(
             line, f"front matter の YAML を解析できません（{detail}）。"
