@@ -195,13 +195,21 @@ def test_a_changed_file_updates_the_same_post(tmp_path):
     site = make_site(tmp_path, {"2025-08-01-good.md": front("最初") + BODY})
     import_jekyll_site(site, status="published")
     post = post_for("2025-08-01-good.md")
-    (site / "_posts" / "2025-08-01-good.md").write_text(
-        front("直した題名") + BODY, encoding="utf-8"
-    )
+    changed = front("直した題名").replace('tags: ["LLM", "RAG"]', 'tags: ["RAG", "生成AI"]')
+    (site / "_posts" / "2025-08-01-good.md").write_text(changed + BODY, encoding="utf-8")
     report = import_jekyll_site(site, status="published")
     assert report.counts["updated"] == 1 and Post.objects.count() == 1
     updated = post_for("2025-08-01-good.md")
     assert (updated.pk, updated.title, updated.version) == (post.pk, "直した題名", post.version + 1)
+    assert sorted(updated.tags.names()) == ["RAG", "生成AI"]
+
+
+def test_tags_match_existing_ones_whatever_their_case(tmp_path):
+    make_post(tags=["llm"])
+    import_jekyll_site(
+        make_site(tmp_path, {"2025-08-01-good.md": front() + BODY}), status="published"
+    )
+    assert sorted(post_for("2025-08-01-good.md").tags.names()) == ["RAG", "llm"]
 
 
 def test_a_post_an_editor_changed_is_never_overwritten_and_is_reported(tmp_path):
@@ -625,3 +633,11 @@ def test_command_succeeds_quietly_on_a_clean_site(tmp_path):
 def test_command_refuses_a_folder_that_is_not_a_jekyll_site(tmp_path):
     with pytest.raises(CommandError, match="_posts"):
         call_command("import_jekyll", str(tmp_path), stdout=io.StringIO())
+
+
+def test_command_refuses_a_permalink_the_site_cannot_serve(tmp_path):
+    config = CONFIG.replace("/:year/:month/:day/:title/", "/blog/:title/")
+    site = make_site(tmp_path, {"2025-08-01-good.md": front() + BODY}, config=config)
+    with pytest.raises(CommandError, match="permalink"):
+        call_command("import_jekyll", str(site), stdout=io.StringIO())
+    assert Post.objects.count() == 0
