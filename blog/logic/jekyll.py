@@ -604,7 +604,10 @@ def _read_books(
 
 
 def _read_cta(lines: list[str], ial: int) -> tuple[int, CallToActionBlock] | BlockProblem:
-    """Heading, one paragraph, a link line, then `{: .consulting-cta-link}` (read backwards)."""
+    """A rule, a heading, one paragraph, a link line, then `{: .consulting-cta-link}`.
+
+    Read backwards from the class line, which only the footer CTA ever carried.
+    """
 
     def problem(reason: str) -> BlockProblem:
         return BlockProblem(
@@ -633,6 +636,12 @@ def _read_cta(lines: list[str], ial: int) -> tuple[int, CallToActionBlock] | Blo
         return problem("見出しと説明文が見つからない")
     if any(_HR_RE.fullmatch(p) or _LIST_ITEM_RE.fullmatch(p) for p in paragraph):
         return problem("説明文に区切り線や箇条書きが混ざっている")
+    # The footer CTA always followed a rule; a heading without one is the article's own section.
+    above = k - 1
+    while above >= 0 and _is_blank(lines[above]):
+        above -= 1
+    if above >= 0 and not _HR_RE.fullmatch(lines[above]):
+        return problem("見出しの上に区切り線（---）がない")
     block = CallToActionBlock(
         heading=heading[1],
         text=_join_lines(paragraph),
