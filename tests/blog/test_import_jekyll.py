@@ -641,3 +641,43 @@ def test_command_refuses_a_permalink_the_site_cannot_serve(tmp_path):
     with pytest.raises(CommandError, match="permalink"):
         call_command("import_jekyll", str(site), stdout=io.StringIO())
     assert Post.objects.count() == 0
+
+
+def test_a_post_that_fails_while_saving_is_rolled_back_alone(tmp_path, monkeypatch):
+    from django.db import IntegrityError
+
+    from blog.importers import Importer
+
+    original = Importer._write_books
+
+    def failing(self, post, items, creating):
+        original(self, post, items, creating)  # creates the book, then the post fails
+        if post.title == "保存に失敗する記事":
+            raise IntegrityError("simulated")
+
+    monkeypatch.setattr(Importer, "_write_books", failing)
+    site = make_site(
+        tmp_path,
+        {
+            "2025-08-01-a.md": front("保存に失敗する記事", categories="[研究論文]").replace(
+                "RAG", "失敗のタグ"
+            )
+            + BODY
+            + FOOTER,
+            "2025-08-02-b.md": front("後の記事", categories="[研究論文]").replace(
+                "RAG", "失敗のタグ"
+            )
+            + BODY
+            + FOOTER,
+        },
+    )
+    report = import_jekyll_site(site, status="published")
+    assert list(Post.objects.values_list("title", flat=True)) == ["後の記事"]
+    assert by_file(report)["2025-08-01-a.md"]["action"] == "failed"
+    [problem] = [p for p in report.problems if p.code == "save_failed"]
+    assert "IntegrityError" in problem.message
+    # What the failed post created was rolled back with it and made again for the next one.
+    later = post_for("2025-08-02-b.md")
+    assert [link.book.asin for link in later.book_links.all()] == ["4798181986"]
+    assert later.category.slug == "research" and "失敗のタグ" in later.tags.names()
+    assert report.counts["books_created"] == report.counts["categories_created"] == 1
