@@ -8,6 +8,7 @@ from pathlib import PurePosixPath
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.fields.files import ImageFieldFile
 
 from blog.logic.ogp import OverrideImageError, check_override_image
 
@@ -25,19 +26,32 @@ def validate_ogp_override(file) -> None:
         raise ValidationError(str(exc), code="ogp_override") from None
 
 
-def ogp_override_upload_to(instance, filename: str) -> str:
-    """Content-addressed name: a replaced image never reuses a URL that networks cached."""
-    file = instance.ogp_image
+def content_addressed_name(filename: str, content) -> str:
+    """A name from the file's bytes: a replaced image never reuses a URL networks cached."""
     digest = hashlib.sha256()
-    for chunk in file.chunks():
+    for chunk in content.chunks():
         digest.update(chunk)
-    file.seek(0)
-    image = getattr(getattr(file, "file", None), "image", None)  # set by forms.ImageField
+    content.seek(0)
+    image = getattr(content, "image", None) or getattr(
+        getattr(content, "file", None), "image", None
+    )  # set by forms.ImageField
     suffix = _EXTENSIONS.get(getattr(image, "format", None) or "", "")
     if not suffix:
         suffix = PurePosixPath(filename).suffix.lower()
         suffix = ".jpg" if suffix == ".jpeg" else suffix
-    return f"ogp/uploads/{digest.hexdigest()[:20]}{suffix}"
+    return f"{digest.hexdigest()[:20]}{suffix}"
+
+
+def ogp_override_upload_to(instance, filename: str) -> str:
+    # The name is already content-addressed by OgpOverrideFieldFile.save().
+    return f"ogp/uploads/{PurePosixPath(filename).name}"
+
+
+class OgpOverrideFieldFile(ImageFieldFile):
+    def save(self, name, content, save=True):
+        # upload_to cannot see the bytes being saved (the field is still empty then), so the
+        # hash is taken here, for forms and for code that calls .save() alike.
+        super().save(content_addressed_name(name, content), content, save)
 
 
 class OgpOverrideFormField(forms.ImageField):
@@ -56,5 +70,7 @@ class OgpOverrideFormField(forms.ImageField):
 
 
 class OgpOverrideField(models.ImageField):
+    attr_class = OgpOverrideFieldFile
+
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": OgpOverrideFormField, **kwargs})

@@ -439,6 +439,7 @@ def test_an_existing_og_image_file_becomes_the_posts_card(tmp_path, settings):
     (site / "assets/images/posts/a-ogp.png").write_bytes(buffer.getvalue())
     report = import_jekyll_site(site, status="published")
     card = post_for("2025-08-01-a.md").ogp_image
+    card.open("rb")
     assert card.name.startswith("ogp/") and card.read() == buffer.getvalue()
     assert not post_for("2025-08-02-b.md").ogp_image
     assert report.counts["images_imported"] == 1 and report.counts["images_missing"] == 1
