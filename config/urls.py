@@ -5,7 +5,6 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from blog import media
-
 from editorial.admin import desk_view, scheduled_view
 
 admin.site.site_header = "Kōsei 管理画面"
