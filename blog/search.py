@@ -1,0 +1,121 @@
+"""Site search: an index of CJK bigrams on both databases (see blog/logic/search_tokens.py).
+
+The index is the SearchDocument table plus what migration 0002 built on it: a GIN-indexed
+tsvector column on PostgreSQL, an FTS5 table on SQLite. A query is an AND of tokens answered by
+that index; the post table then keeps only what `Post.objects.published()` allows, so a draft
+can be indexed but is never found. Results: title matches first, then newest first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import BooleanField, ExpressionWrapper, QuerySet
+from django.db.models.expressions import RawSQL
+
+from blog.logic.search_tokens import Query, parse_query, unique_tokens
+from blog.logic.snippets import highlight, snippet
+from blog.models import HEAVY_FIELDS, Post, SearchDocument
+
+MAX_QUERY_LENGTH = 100
+
+
+def document_for(post: Post) -> SearchDocument:
+    return SearchDocument(
+        post_id=post.pk,
+        title_tokens=" ".join(unique_tokens(post.title)),
+        tokens=" ".join(unique_tokens(f"{post.title} {post.excerpt} {post.body_text}")),
+    )
+
+
+def index_post(post: Post) -> None:
+    """Write (or rewrite) the post's search document; called on every save of a post."""
+    document = document_for(post)
+    SearchDocument.objects.update_or_create(
+        post_id=post.pk,
+        defaults={"title_tokens": document.title_tokens, "tokens": document.tokens},
+    )
+
+
+def rebuild(posts: Iterable[Post] | None = None, batch_size: int = 200) -> int:
+    """Index many posts at once (after a bulk import that bypassed save signals)."""
+    if posts is None:
+        posts = Post.objects.only("pk", "title", "excerpt", "body_text").iterator(batch_size)
+    count = 0
+    batch: list[SearchDocument] = []
+    for post in posts:
+        batch.append(document_for(post))
+        if len(batch) >= batch_size:
+            count += _replace(batch)
+            batch = []
+    if batch:
+        count += _replace(batch)
+    return count
+
+
+def _replace(documents: list[SearchDocument]) -> int:
+    SearchDocument.objects.filter(post_id__in=[d.post_id for d in documents]).delete()
+    SearchDocument.objects.bulk_create(documents)
+    return len(documents)
+
+
+def _matching_ids_sql(query: Query, title_only: bool = False) -> tuple[str, list[str]]:
+    if connection.vendor == "postgresql":
+        if title_only:
+            return (
+                "SELECT post_id FROM blog_searchdocument WHERE vector @@ %s::tsquery AND "
+                "array_to_tsvector(string_to_array(title_tokens, ' ')) @@ %s::tsquery",
+                [query.to_tsquery(), query.to_tsquery()],
+            )
+        return (
+            "SELECT post_id FROM blog_searchdocument WHERE vector @@ %s::tsquery",
+            [query.to_tsquery()],
+        )
+    expression = query.to_fts5()
+    if title_only:
+        expression = f"title_tokens : ({expression})"
+    return "SELECT rowid FROM blog_search_fts WHERE blog_search_fts MATCH %s", [expression]
+
+
+def search(text: str) -> QuerySet[Post]:
+    """Public posts matching `text`, title matches first, then newest first (lazy queryset)."""
+    query = parse_query(text[:MAX_QUERY_LENGTH])
+    if not query:
+        return Post.objects.none()
+    ids_sql, ids_params = _matching_ids_sql(query)
+    title_sql, title_params = _matching_ids_sql(query, title_only=True)
+    return (
+        Post.objects.published()
+        .filter(pk__in=RawSQL(ids_sql, ids_params))
+        .annotate(
+            title_hit=ExpressionWrapper(
+                RawSQL(f"{Post._meta.db_table}.id IN ({title_sql})", title_params),
+                output_field=BooleanField(),
+            )
+        )
+        .select_related("category")
+        .defer(*(f for f in HEAVY_FIELDS if f != "body_text"))
+        .order_by("-title_hit", "-published_at", "-pk")
+    )
+
+
+@dataclass(frozen=True)
+class Hit:
+    post: Post
+    title_html: str
+    snippet_html: str
+
+
+def hits(posts: Iterable[Post], text: str) -> list[Hit]:
+    """Highlighted title and snippet for the posts of one result page."""
+    terms = parse_query(text[:MAX_QUERY_LENGTH]).highlight
+    return [
+        Hit(
+            post=post,
+            title_html=highlight(post.title, terms),
+            snippet_html=snippet(post.body_text or post.excerpt, terms),
+        )
+        for post in posts
+    ]
