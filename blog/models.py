@@ -206,14 +206,9 @@ class PostQuerySet(models.QuerySet):
             .order_by("-published_at", "-pk")
         )
 
-
     def for_cards(self) -> "PostQuerySet":
         """What a card shows (title, date, category, lead): no bodies, no tags, one query."""
-        return (
-            self.select_related("category")
-            .defer(*HEAVY_FIELDS)
-            .order_by("-published_at", "-pk")
-        )
+        return self.select_related("category").defer(*HEAVY_FIELDS).order_by("-published_at", "-pk")
 
 
 # Columns a list never needs; deferring them keeps list queries from reading article bodies.

@@ -31,16 +31,20 @@ class SiteSitemap(Sitemap):
 
 
 def _indexable():
-    return Post.objects.published().filter(noindex=False).filter(
-        Q(canonical_url="") | Q(canonical_url__isnull=True)
+    return (
+        Post.objects.published()
+        .filter(noindex=False)
+        .filter(Q(canonical_url="") | Q(canonical_url__isnull=True))
     )
 
 
 class PostSitemap(SiteSitemap):
     def items(self):
-        return _indexable().only(
-            "pk", "url_date", "slug", "published_at", "content_updated_at"
-        ).order_by("-published_at", "-pk")
+        return (
+            _indexable()
+            .only("pk", "url_date", "slug", "published_at", "content_updated_at")
+            .order_by("-published_at", "-pk")
+        )
 
     def location(self, item):
         return item.public_path
@@ -110,8 +114,7 @@ class ArchiveSitemap(SiteSitemap):
             .order_by("-url_date__year", "-url_date__month")
         )
         rows = [
-            (f"/{m['url_date__year']:04d}/{m['url_date__month']:02d}/", m["newest"])
-            for m in months
+            (f"/{m['url_date__year']:04d}/{m['url_date__month']:02d}/", m["newest"]) for m in months
         ]
         years: dict[str, object] = {}
         for m in months:

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db.models import Count
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.encoding import iri_to_uri
 from taggit.models import Tag
 
 from blog.cache import public_page
@@ -67,7 +68,7 @@ def category(request, slug: str, page: int | None = None):
 @public_page
 def tag(request, slug: str, page: int | None = None):
     tag = get_object_or_404(Tag, slug=slug)
-    base = f"/tag/{tag.slug}/"
+    base = iri_to_uri(f"/tag/{tag.slug}/")
     return _list_page(
         request,
         posts=Post.objects.published().with_tag(tag.slug).for_cards(),
@@ -178,11 +179,7 @@ def archive_month(request, year: int, month: int):
     except ValueError:
         raise Http404("日付が正しくありません。") from None
     end = dt.date(year + month // 12, month % 12 + 1, 1)
-    posts = list(
-        Post.objects.published()
-        .filter(url_date__gte=start, url_date__lt=end)
-        .for_cards()
-    )
+    posts = list(Post.objects.published().filter(url_date__gte=start, url_date__lt=end).for_cards())
     if not posts:
         raise Http404("この月の記事はありません。")
     return render(

@@ -45,45 +45,42 @@ def _related(post: Post, tag_ids: list[int]) -> list[dict]:
         .defer(*(f"related__{f}" for f in HEAVY_FIELDS))
         .order_by("position", "pk")[:RELATED_COUNT]
     ]
-    wanted = RELATED_COUNT - len(manual)
-    automatic: list[Post] = []
-    if wanted > 0:
-        candidates = Q(category_id=post.category_id) if post.category_id else Q(pk__in=[])
-        shared = Value(0)
-        if tag_ids:
-            tagged = TaggedPost.objects.filter(tag_id__in=tag_ids)
-            candidates |= Q(pk__in=tagged.values("content_object_id"))
-            shared = Coalesce(
-                Subquery(
-                    tagged.filter(content_object_id=OuterRef("pk"))
-                    .order_by()
-                    .values("content_object_id")
-                    .annotate(n=Count("pk"))
-                    .values("n")[:1]
-                ),
-                0,
-            )
-        automatic = list(
-            Post.objects.published(now=now)
-            .filter(candidates)
-            .exclude(pk__in=[post.pk, *(p.pk for p in manual)])
-            .annotate(
-                shared=shared,
-                same_category=Case(
-                    When(category_id=post.category_id, then=1),
-                    default=0,
-                    output_field=IntegerField(),
-                ),
-            )
-            .for_cards()
-            .order_by("-shared", "-same_category", "-published_at", "-pk")[:wanted]
+    # Always the same two queries (a fixed count whatever the manual choices), then trimmed.
+    candidates = Q(category_id=post.category_id)
+    shared = Value(0)
+    if tag_ids:
+        tagged = TaggedPost.objects.filter(tag_id__in=tag_ids)
+        candidates |= Q(pk__in=tagged.values("content_object_id"))
+        shared = Coalesce(
+            Subquery(
+                tagged.filter(content_object_id=OuterRef("pk"))
+                .order_by()
+                .values("content_object_id")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            ),
+            0,
         )
-    return [_card(p) for p in manual + automatic]
+    automatic = list(
+        Post.objects.published(now=now)
+        .filter(candidates)
+        .exclude(pk__in=[post.pk, *(p.pk for p in manual)])
+        .annotate(
+            shared=shared,
+            same_category=Case(
+                When(category_id=post.category_id, then=1),
+                default=0,
+                output_field=IntegerField(),
+            ),
+        )
+        .for_cards()
+        .order_by("-shared", "-same_category", "-published_at", "-pk")[:RELATED_COUNT]
+    )
+    return [_card(p) for p in (manual + automatic)[:RELATED_COUNT]]
 
 
 def _neighbour(post: Post, newer: bool) -> dict | None:
-    if not post.category_id:
-        return None
+    # A post without a category gets its neighbours among the uncategorised (same query).
     base = Post.objects.published(now=post._now).filter(category_id=post.category_id).for_cards()
     if newer:
         later = Q(published_at__gt=post.published_at) | Q(

@@ -2,6 +2,7 @@
 
 from django.http import HttpResponse
 from django.utils.http import http_date
+from django.utils.timezone import localtime
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from blog.cache import public_page
@@ -19,7 +20,7 @@ def sitemap_index(request):
         xml.startElement("sitemap", {})
         xml.addQuickElement("loc", url)
         if lastmod is not None:
-            xml.addQuickElement("lastmod", lastmod.isoformat(timespec="seconds"))
+            xml.addQuickElement("lastmod", localtime(lastmod).isoformat(timespec="seconds"))
             newest = max(newest or lastmod, lastmod)
         xml.endElement("sitemap")
     xml.endElement("sitemapindex")
