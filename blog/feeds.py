@@ -27,7 +27,13 @@ from blog.models import Category, Post
 FEED_ITEMS = 20
 
 
-class ContentRss(Rss201rev2Feed):
+class _TokyoDates:
+    def latest_post_date(self):
+        # Django falls back to "now" in UTC for an empty feed; the site speaks +0900.
+        return timezone.localtime(super().latest_post_date())
+
+
+class ContentRss(_TokyoDates, Rss201rev2Feed):
     """RSS 2.0 with the full HTML in content:encoded (the summary stays in description)."""
 
     def rss_attributes(self):
@@ -42,7 +48,7 @@ class ContentRss(Rss201rev2Feed):
             handler.addQuickElement("content:encoded", item["content_html"])
 
 
-class ContentAtom(Atom1Feed):
+class ContentAtom(_TokyoDates, Atom1Feed):
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
         if item.get("content_html"):
