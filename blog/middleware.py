@@ -20,10 +20,7 @@ class RedirectFallbackMiddleware:
         redirect = (
             Redirect.objects.select_related("target_post").filter(old_path__in=candidates).first()
         )
-        if redirect is not None:
-            destination = redirect.destination()
-        else:
-            destination = legacy_destination(path)
+        destination = redirect.destination() if redirect is not None else legacy_destination(path)
         if not destination or destination == path:
             return response
         query = request.META.get("QUERY_STRING", "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 # Inside <script> only "</" (and "<!--") can end or confuse the element; escaping every <, >
 # and & as JSON unicode escapes keeps the data identical for a JSON parser and inert for HTML.
@@ -40,8 +40,6 @@ def absolutize_urls(fragment: str, base: str) -> str:
 
 def share_links(url: str, title: str) -> list[dict[str, str]]:
     """Plain share URLs (no third-party script): X, Facebook, Hatena Bookmark, LINE."""
-    from urllib.parse import quote
-
     u = quote(url, safe="")
     t = quote(title, safe="")
     return [

@@ -32,7 +32,11 @@ def parse(client, url):
 def test_site_feed_is_rss2_with_the_twenty_newest_and_full_html(client):
     now = timezone.now()
     for i in range(22):
-        make_post(title=f"記事{i:02d}", body=f"## 見出し{i}\n\n本文{i}", published_at=now - dt.timedelta(hours=i + 1))
+        make_post(
+            title=f"記事{i:02d}",
+            body=f"## 見出し{i}\n\n本文{i}",
+            published_at=now - dt.timedelta(hours=i + 1),
+        )
     response, feed = parse(client, "/feed.xml")
     assert feed.version == "rss20"
     assert response["Content-Type"].startswith("application/rss+xml")
@@ -96,7 +100,9 @@ def test_every_category_feed_has_its_items(client):
     for slug in slugs:
         _, feed = parse(client, f"/feeds/{slug}.xml")
         assert [e.title for e in feed.entries] == [f"{slug}の記事"]
-        assert [link.href for link in feed.feed.links if link.rel == "self"] == [f"{SITE}/feeds/{slug}.xml"]
+        assert [link.href for link in feed.feed.links if link.rel == "self"] == [
+            f"{SITE}/feeds/{slug}.xml"
+        ]
     assert client.get("/feeds/nope.xml").status_code == 404
 
 

@@ -270,9 +270,9 @@ def test_related_articles_manual_first_then_shared_tags_then_category(client):
     old = timezone.now() - dt.timedelta(days=30)
     manual = make_post(title="手動の関連", category=other, published_at=old)
     RelatedPost.objects.create(post=post, related=manual, position=0)
-    two_tags = make_post(title="タグ二つ共通", category=other, tags=["A", "B"], published_at=old)
-    one_tag = make_post(title="タグ一つ共通", category=other, tags=["C"])
-    same_category = make_post(title="同じカテゴリ", category=category)
+    make_post(title="タグ二つ共通", category=other, tags=["A", "B"], published_at=old)
+    make_post(title="タグ一つ共通", category=other, tags=["C"])
+    make_post(title="同じカテゴリ", category=category)
     make_post(title="無関係", category=other, tags=["Z"])
     make_post(
         title="下書きの候補",

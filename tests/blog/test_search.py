@@ -101,7 +101,7 @@ def test_search_page_highlights_and_paginates(client):
 
 
 def test_search_page_escapes_the_query(client):
-    html = client.get('/search/?q=<script>alert(1)</script>').content.decode()
+    html = client.get("/search/?q=<script>alert(1)</script>").content.decode()
     assert "<script>alert(1)" not in html
     assert "一致する記事は見つかりませんでした" in html
 
@@ -109,3 +109,15 @@ def test_search_page_escapes_the_query(client):
 def test_empty_search_shows_the_form(client):
     response = client.get("/search/")
     assert response.status_code == 200 and 'name="q"' in response.content.decode()
+
+
+def test_rebuild_command_reports_its_count():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    make_post(title="コマンド", body="再構築")
+    out = StringIO()
+    call_command("rebuild_search_index", stdout=out)
+    assert "1件" in out.getvalue()
+    assert titles("再構築") == ["コマンド"]
