@@ -79,11 +79,15 @@ def _matching_ids_sql(query: Query, title_only: bool = False) -> tuple[str, list
     return "SELECT rowid FROM blog_search_fts WHERE blog_search_fts MATCH %s", [expression]
 
 
-def search(text: str) -> QuerySet[Post]:
-    """Public posts matching `text`, title matches first, then newest first (lazy queryset)."""
+def search(text: str) -> QuerySet:
+    """Ids of public posts matching `text`, title matches first, then newest first.
+
+    Only ids travel through the ranking: sorting wide rows (with their text) would copy every
+    match's body through the sorter. `load_page()` fetches the posts of one page afterwards.
+    """
     query = parse_query(text[:MAX_QUERY_LENGTH])
     if not query:
-        return Post.objects.none()
+        return Post.objects.none().values_list("pk", flat=True)
     ids_sql, ids_params = _matching_ids_sql(query)
     title_sql, title_params = _matching_ids_sql(query, title_only=True)
     return (
@@ -95,10 +99,21 @@ def search(text: str) -> QuerySet[Post]:
                 output_field=BooleanField(),
             )
         )
+        .order_by("-title_hit", "-published_at", "-pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def load_page(ids: Iterable[int]) -> list[Post]:
+    """The posts for one page of ids, in that order, with what a result shows."""
+    ids = list(ids)
+    by_id = (
+        Post.objects.filter(pk__in=ids)
         .select_related("category")
         .defer(*(f for f in HEAVY_FIELDS if f != "body_text"))
-        .order_by("-title_hit", "-published_at", "-pk")
+        .in_bulk(ids)
     )
+    return [by_id[pk] for pk in ids if pk in by_id]
 
 
 @dataclass(frozen=True)

@@ -36,13 +36,15 @@ def highlight(text: str, terms: tuple[str, ...]) -> str:
 def snippet(text: str, terms: tuple[str, ...], width: int = 120) -> str:
     """About `width` characters of `text` around the first match, highlighted, as safe HTML.
 
-    The text is NFKC-normalised like the query (so 「ＧＰＴ」 in a body is found by "gpt").
-    Without a match in the text (the title matched, or bigrams matched apart), the opening of
-    the text is shown.
+    When the text has no match as written, it is NFKC-normalised like the query (so 「ＧＰＴ」
+    in a body is found by "gpt"); normalising is the slow part, so it is the fallback. Without
+    a match at all (the title matched, or bigrams matched apart), the opening is shown.
     """
-    text = unicodedata.normalize("NFKC", text)
     pattern = _pattern(terms)
     match = pattern.search(text) if pattern else None
+    if pattern and match is None:
+        text = unicodedata.normalize("NFKC", text)
+        match = pattern.search(text)
     start = 0 if match is None else max(0, match.start() - width // 3)
     end = min(len(text), start + width)
     piece = text[start:end]

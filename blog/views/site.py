@@ -41,7 +41,7 @@ def search(request):
         page_obj = paginate(site_search.search(text), request.GET.get("page"))
         context.update(
             page_obj=page_obj,
-            hits=site_search.hits(page_obj.object_list, text),
+            hits=site_search.hits(site_search.load_page(page_obj.object_list), text),
             total=page_obj.paginator.count,
         )
     return render(request, "blog/search.html", context)

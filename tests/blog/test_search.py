@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 
 def titles(text):
-    return [p.title for p in search.search(text)]
+    return [p.title for p in search.load_page(search.search(text))]
 
 
 def test_two_character_japanese_query_finds_posts():
