@@ -105,8 +105,18 @@ def wait_for(url: str, seconds: float = 30) -> None:
 def start_gunicorn(args, workdir: Path, cache_seconds: int) -> subprocess.Popen:
     gunicorn = Path(sys.executable).with_name("gunicorn")
     process = subprocess.Popen(
-        [str(gunicorn), "config.wsgi", "--workers", "2", "--worker-class", "sync",
-         "--bind", f"127.0.0.1:{APP_PORT}", "--log-level", "warning"],
+        [
+            str(gunicorn),
+            "config.wsgi",
+            "--workers",
+            "2",
+            "--worker-class",
+            "sync",
+            "--bind",
+            f"127.0.0.1:{APP_PORT}",
+            "--log-level",
+            "warning",
+        ],
         cwd=ROOT,
         env=app_env(args, workdir, cache_seconds),
     )
@@ -128,14 +138,21 @@ WRK_LATENCY = re.compile(r"^\s+(50|99)%\s+([\d.]+)(us|ms|s)\s*$", re.M)
 def wrk(url: str, duration: int) -> dict:
     out = subprocess.run(
         ["wrk", "-t2", "-c16", f"-d{duration}s", "--latency", url],
-        capture_output=True, text=True, check=True, timeout=duration + 30,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=duration + 30,
     ).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
     scale = {"us": 0.001, "ms": 1.0, "s": 1000.0}
     latency = {p: float(v) * scale[u] for p, v, u in WRK_LATENCY.findall(out)}
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
-    return {"rps": rps, "p50": latency.get("50"), "p99": latency.get("99"),
-            "errors": int(errors.group(1)) if errors else 0}
+    return {
+        "rps": rps,
+        "p50": latency.get("50"),
+        "p99": latency.get("99"),
+        "errors": int(errors.group(1)) if errors else 0,
+    }
 
 
 def nginx_conf(workdir: Path) -> Path:
@@ -195,13 +212,23 @@ def main() -> None:
     os.chmod(workdir, 0o755)
     env = {**os.environ, "BENCH_DIR": str(workdir)}
     subprocess.run(
-        [sys.executable, __file__, "--seed-only", "--database-url", args.database_url,
-         "--posts", str(args.posts)],
-        check=True, env=env,
+        [
+            sys.executable,
+            __file__,
+            "--seed-only",
+            "--database-url",
+            args.database_url,
+            "--posts",
+            str(args.posts),
+        ],
+        check=True,
+        env=env,
     )
     subprocess.run(
         [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
-        cwd=ROOT, check=True, env=app_env(args, workdir, 0),
+        cwd=ROOT,
+        check=True,
+        env=app_env(args, workdir, 0),
     )
     paths = dict(
         line.split("\t") for line in (workdir / "paths.txt").read_text("utf-8").splitlines()
@@ -241,8 +268,10 @@ def main() -> None:
         finally:
             stop(app)
     print()
-    print(f"{args.posts} posts, database {args.database_url.split(':')[0]}, "
-          f"wrk -t2 -c16 -d{args.duration}s --latency, gunicorn 2 sync workers")
+    print(
+        f"{args.posts} posts, database {args.database_url.split(':')[0]}, "
+        f"wrk -t2 -c16 -d{args.duration}s --latency, gunicorn 2 sync workers"
+    )
     print("| page | req/s | p50 ms | p99 ms |")
     print("|---|---|---|---|")
     print("\n".join(lines))

@@ -19,7 +19,16 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-QUERIES = ["生成", "導入", "大規模", "業務効率", "言語モデル", "検索拡張生成", "製造業の", "GPT-4o 評価"]
+QUERIES = [
+    "生成",
+    "導入",
+    "大規模",
+    "業務効率",
+    "言語モデル",
+    "検索拡張生成",
+    "製造業の",
+    "GPT-4o 評価",
+]
 DEFAULT_URLS = {
     "PostgreSQL": "postgres://root@127.0.0.1:5432/kosei_search_bench",
     "SQLite": "sqlite:////tmp/kosei_search_bench.sqlite3",
@@ -58,7 +67,7 @@ def run_one(url: str, posts: int, repeat: int) -> None:
         times = []
         for _ in range(repeat):
             t0 = time.perf_counter()
-            page = paginate(search.search(text), 1)
+            page = search.search_page(text, 1, paginate)
             search.hits(search.load_page(page.object_list), text)
             total = page.paginator.count
             times.append((time.perf_counter() - t0) * 1000)
@@ -83,8 +92,16 @@ def main() -> None:
     for name, url in DEFAULT_URLS.items():
         print(f"\n== {name} ({args.posts} posts of 15,000 characters)", flush=True)
         subprocess.run(
-            [sys.executable, __file__, "--database-url", url, "--posts", str(args.posts),
-             "--repeat", str(args.repeat)],
+            [
+                sys.executable,
+                __file__,
+                "--database-url",
+                url,
+                "--posts",
+                str(args.posts),
+                "--repeat",
+                str(args.repeat),
+            ],
             check=True,
             env={**os.environ, "PAGE_CACHE_SECONDS": "0"},
         )

@@ -14,17 +14,68 @@ import random
 import re
 from pathlib import Path
 
-WORDS = (
-    "生成AI 大規模言語モデル 業務効率化 導入事例 評価指標 ガバナンス 検索拡張生成 推論コスト "
-    "データ基盤 セキュリティ 製造業 物流 小売 金融 医療 教育 自治体 顧客対応 需要予測 異常検知 "
-    "画像認識 音声認識 翻訳 要約 エージェント 自動化 半導体 クラウド オンプレミス 人材育成 "
-    "投資判断 費用対効果 規制 著作権 個人情報 品質管理 運用体制 試験導入 本番運用 API GPT-4o "
-    "Claude Gemini Llama オープンソース ファインチューニング プロンプト 評価 ベンチマーク"
-).split()
-VERBS = (
-    "を進めている。 が注目されている。 を検討する企業が増えた。 の課題が明らかになった。 "
-    "に取り組む必要がある。 を整理した。 が鍵になる。 の効果を測定した。 を見直した。"
-).split()
+WORDS = [
+    "生成AI",
+    "大規模言語モデル",
+    "業務効率化",
+    "導入事例",
+    "評価指標",
+    "ガバナンス",
+    "検索拡張生成",
+    "推論コスト",
+    "データ基盤",
+    "セキュリティ",
+    "製造業",
+    "物流",
+    "小売",
+    "金融",
+    "医療",
+    "教育",
+    "自治体",
+    "顧客対応",
+    "需要予測",
+    "異常検知",
+    "画像認識",
+    "音声認識",
+    "翻訳",
+    "要約",
+    "エージェント",
+    "自動化",
+    "半導体",
+    "クラウド",
+    "オンプレミス",
+    "人材育成",
+    "投資判断",
+    "費用対効果",
+    "規制",
+    "著作権",
+    "個人情報",
+    "品質管理",
+    "運用体制",
+    "試験導入",
+    "本番運用",
+    "API",
+    "GPT-4o",
+    "Claude",
+    "Gemini",
+    "Llama",
+    "オープンソース",
+    "ファインチューニング",
+    "プロンプト",
+    "評価",
+    "ベンチマーク",
+]
+VERBS = [
+    "を進めている。",
+    "が注目されている。",
+    "を検討する企業が増えた。",
+    "の課題が明らかになった。",
+    "に取り組む必要がある。",
+    "を整理した。",
+    "が鍵になる。",
+    "の効果を測定した。",
+    "を見直した。",
+]
 
 
 def _sample_paragraphs() -> list[str]:
@@ -134,7 +185,9 @@ def seed(n_posts: int = 3000, min_len: int = 4000, max_len: int = 25000, seed_va
             body = body_of(rng, rng.randint(min_len, max_len), pool)
             rendered = render_markdown(body)
             published = now - dt.timedelta(minutes=i * 530 + rng.randint(0, 400))
-            title = f"{rng.choice(WORDS)}と{rng.choice(WORDS)}：{rng.choice(WORDS)}の最新動向 その{i}"
+            title = (
+                f"{rng.choice(WORDS)}と{rng.choice(WORDS)}：{rng.choice(WORDS)}の最新動向 その{i}"
+            )
             posts.append(
                 Post(
                     title=title,

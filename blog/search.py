@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 from django.db.models.expressions import RawSQL
+from django.http import Http404
 
 from blog.logic.search_tokens import Query, parse_query, unique_tokens
 from blog.logic.snippets import highlight, snippet
@@ -102,6 +103,31 @@ def search(text: str) -> QuerySet:
         .order_by("-title_hit", "-published_at", "-pk")
         .values_list("pk", flat=True)
     )
+
+
+def search_page(text: str, number: int | str | None, paginate):
+    """One page of ids for `text` (count and slice evaluated here), via `paginate(qs, number)`.
+
+    PostgreSQL's planner prices `vector @@ query` as cheap and, for a term found in most posts,
+    prefers reading every row, which unpacks every post's tsvector (100 ms for 3,000 posts)
+    instead of the GIN index (under 1 ms). The search runs in its own transaction with
+    sequential scans priced out, so the index answers whatever the term.
+    """
+    if connection.vendor != "postgresql":
+        page = paginate(search(text), number)
+        page.object_list = list(page.object_list)
+        return page
+    missing = None
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        try:
+            page = paginate(search(text), number)
+            page.object_list = list(page.object_list)
+        except Http404 as error:  # not a database error: leave the transaction unharmed
+            missing = error
+    if missing is not None:
+        raise missing
+    return page
 
 
 def load_page(ids: Iterable[int]) -> list[Post]:

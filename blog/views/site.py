@@ -38,7 +38,7 @@ def search(request):
     text = request.GET.get("q", "").strip()[: site_search.MAX_QUERY_LENGTH]
     context = {"query": text, "breadcrumbs": [{"name": "検索", "url": "/search/"}]}
     if text:
-        page_obj = paginate(site_search.search(text), request.GET.get("page"))
+        page_obj = site_search.search_page(text, request.GET.get("page"), paginate)
         context.update(
             page_obj=page_obj,
             hits=site_search.hits(site_search.load_page(page_obj.object_list), text),
