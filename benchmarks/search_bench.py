@@ -35,11 +35,12 @@ DEFAULT_URLS = {
 }
 
 
-def run_one(url: str, posts: int, repeat: int) -> None:
+def run_one(url: str, posts: int, repeat: int, reuse: bool = False) -> None:
     sys.path.insert(0, str(HERE))
     from _django import fresh_database, setup
 
-    fresh_database(url)
+    if not reuse:
+        fresh_database(url)
     setup(url)
     from django.core.management import call_command
     from django.db import connection
@@ -47,9 +48,12 @@ def run_one(url: str, posts: int, repeat: int) -> None:
     call_command("migrate", verbosity=0)
     import seed
 
-    started = time.perf_counter()
-    seed.seed(posts, 15000, 15000)
-    print(f"seeded {posts} posts in {time.perf_counter() - started:.0f} s", flush=True)
+    from blog.models import Post
+
+    if Post.objects.count() < posts:
+        started = time.perf_counter()
+        seed.seed(posts, 15000, 15000)
+        print(f"seeded {posts} posts in {time.perf_counter() - started:.0f} s", flush=True)
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             cursor.execute("INSERT INTO blog_search_fts(blog_search_fts) VALUES ('optimize')")
@@ -85,9 +89,10 @@ def main() -> None:
     parser.add_argument("--database-url")
     parser.add_argument("--posts", type=int, default=3000)
     parser.add_argument("--repeat", type=int, default=40)
+    parser.add_argument("--reuse", action="store_true", help="keep an already seeded database")
     args = parser.parse_args()
     if args.database_url:
-        run_one(args.database_url, args.posts, args.repeat)
+        run_one(args.database_url, args.posts, args.repeat, args.reuse)
         return
     for name, url in DEFAULT_URLS.items():
         print(f"\n== {name} ({args.posts} posts of 15,000 characters)", flush=True)

@@ -114,13 +114,14 @@ def _build(request, entry: dict, status: int = 200) -> HttpResponse:
     return response
 
 
-def _entry_from(response: HttpResponse) -> dict:
+def _entry_from(response: HttpResponse, compress: bool) -> dict:
     content = response.content
     entry = {
         "content": content,
         "headers": {h: response[h] for h in _CACHED_HEADERS if response.has_header(h)},
         "etag": response.get("ETag") or _etag(content),
-        "gzip": gzip.compress(content, 6) if len(content) > 1024 else None,
+        # Compressed once when cached; uncached responses are left to the proxy (gzip on).
+        "gzip": gzip.compress(content, 6) if compress and len(content) > 1024 else None,
     }
     if response.has_header("Last-Modified"):
         from django.utils.http import parse_http_date_safe
@@ -154,7 +155,7 @@ def public_page(view):
             return response
         if hasattr(response, "render") and callable(response.render):
             response.render()
-        entry = _entry_from(response)
+        entry = _entry_from(response, compress=key is not None)
         if key is not None:
             cache.set(key, entry, seconds)
         return _build(request, entry)

@@ -58,3 +58,36 @@ def page_links(page, base_path: str) -> dict:
         "previous_url": url(page.previous_page_number()) if page.has_previous() else None,
         "next_url": url(page.next_page_number()) if page.has_next() else None,
     }
+
+
+def card_html(post) -> str:
+    """One list card, as templates/blog/_post_card.html renders it, without the template
+    engine (lists render ten of these per request)."""
+    from django.utils.html import format_html
+    from django.utils.text import Truncator
+
+    from blog.templatetags.blog_tags import date_ja, iso
+
+    category = post.category
+    label = (
+        format_html(
+            '<a class="category-label" href="/category/{}/">{}</a>', category.slug, category.name
+        )
+        if category
+        else ""
+    )
+    excerpt = (
+        format_html('<p class="post-card__excerpt">{}</p>', Truncator(post.excerpt).chars(120))
+        if post.excerpt
+        else ""
+    )
+    return format_html(
+        '<article class="post-card">\n  {}\n  <h2 class="post-card__title"><a href="{}">{}</a>'
+        '</h2>\n  <p class="post-meta"><time datetime="{}">{}</time></p>\n  {}\n</article>\n',
+        label,
+        post.public_path,
+        post.title,
+        iso(post.published_at),
+        date_ja(post.published_at),
+        excerpt,
+    )

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.core.cache import cache
 from django.db.models import Count
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils.encoding import iri_to_uri
+from django.utils.safestring import mark_safe
 from taggit.models import Tag
 
-from blog.cache import public_page
+from blog.cache import fragment_key, public_page
 from blog.models import Author, Category, Post
-from blog.views.common import page_links, paginate
+from blog.views.common import FRAGMENT_SECONDS, card_html, page_links, paginate
 
 
 def _list_page(request, *, posts, page: int, base_path: str, context: dict, route: str, **kw):
@@ -20,17 +23,30 @@ def _list_page(request, *, posts, page: int, base_path: str, context: dict, rout
         # /page1/ is the list itself; one URL per page.
         return redirect(base_path, permanent=True)
     page_obj = paginate(posts, page or 1)
-    return render(
-        request,
-        "blog/post_list.html",
-        {
-            "posts": page_obj.object_list,
-            "page_obj": page_obj,
-            "base_path": base_path,
-            **page_links(page_obj, base_path),
-            **context,
-        },
-    )
+    # The page around the cards is rendered once per path and public generation; the cards
+    # themselves come from the database on every request.
+    key = fragment_key("list-shell", request.path)
+    shell = cache.get(key)
+    if shell is None:
+        html = render_to_string(
+            "blog/post_list.html",
+            {
+                "cards": CARDS_MARKER,
+                "page_obj": page_obj,
+                "base_path": base_path,
+                **page_links(page_obj, base_path),
+                **context,
+            },
+            request,
+        )
+        shell = html.split(CARDS_MARKER, 1)
+        cache.set(key, shell, FRAGMENT_SECONDS)
+    cards = "".join(card_html(post) for post in page_obj.object_list)
+    return HttpResponse(shell[0] + (cards or EMPTY_LIST) + shell[1])
+
+
+CARDS_MARKER = mark_safe("<!--kosei:cards-->")
+EMPTY_LIST = "<p>公開中の記事はまだありません。</p>"
 
 
 @public_page

@@ -8,15 +8,17 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Case, Count, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
-from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 
 from blog.cache import fragment_key, public_page
 from blog.logic.seo import json_ld, share_links
 from blog.models import HEAVY_FIELDS, Post, PostBook, RelatedPost, TaggedPost
 from blog.seo import article_data, breadcrumb_list, og_image
-from blog.views.common import FRAGMENT_SECONDS, call_to_action_for, site_data
+from blog.views.common import FRAGMENT_SECONDS, call_to_action_for
 
 RELATED_COUNT = 6
 
@@ -124,8 +126,14 @@ def _around(post: Post) -> dict:
     return data
 
 
+# Stands in for the body while the page around it is rendered and cached (see post_detail).
+BODY_MARKER = mark_safe("<!--kosei:article-body-->")
+
+
 @public_page
 def post_detail(request, year: int, month: int, day: int, slug: str):
+    """The article: one query for the post, its rendered body (stored on save) placed inside
+    the page around it, which is rendered once per post version and public generation."""
     try:
         url_date = dt.date(year, month, day)
     except ValueError:
@@ -135,6 +143,17 @@ def post_detail(request, year: int, month: int, day: int, slug: str):
         url_date=url_date,
         slug=slug,
     )
+    key = fragment_key("article-shell", post.pk, post.version)
+    shell = cache.get(key)
+    if shell is None:
+        html = render_to_string("blog/post_detail.html", _context(post), request)
+        shell = html.split(BODY_MARKER, 1)
+        cache.set(key, shell, FRAGMENT_SECONDS)
+    before, after = shell
+    return HttpResponse(before + post.body_html + after)
+
+
+def _context(post: Post) -> dict:
     post._now = timezone.now()  # one instant for every query of this page
     around = _around(post)
     tag_names = [t["name"] for t in around["tags"]]
@@ -143,28 +162,24 @@ def post_detail(request, year: int, month: int, day: int, slug: str):
     if post.category:
         crumbs.append({"name": post.category.name, "url": f"/category/{post.category.slug}/"})
     crumbs.append({"name": post.title, "url": post.get_absolute_url()})
-    site_data()  # warm the navigation before rendering (one cached read)
-    return render(
-        request,
-        "blog/post_detail.html",
-        {
-            "post": post,
-            "tags": around["tags"],
-            "books": around["books"],
-            "related_posts": around["related"],
-            "newer": around["newer"],
-            "older": around["older"],
-            "call_to_action": call_to_action_for(post.category_id),
-            "og_image": image,
-            "breadcrumbs": crumbs,
-            "json_ld": json_ld([article_data(post, image, tag_names), breadcrumb_list(crumbs)]),
-            "share_links": share_links(settings.SITE_URL + post.get_absolute_url(), post.title),
-            "absolute_url": settings.SITE_URL + post.get_absolute_url(),
-            "show_toc": sum(1 for entry in post.toc if entry["level"] == 2) >= 3,
-            "twitter_site": settings.TWITTER_SITE,
-            "show_disclosure": bool(around["books"]) or post.has_affiliate_links,
-            "affiliate_disclosure": settings.AFFILIATE_DISCLOSURE,
-            "section_feed": f"/feeds/{post.category.slug}.xml" if post.category else None,
-            "section_feed_title": f"{post.category.name}の新着記事" if post.category else None,
-        },
-    )
+    return {
+        "post": post,
+        "body": BODY_MARKER,
+        "tags": around["tags"],
+        "books": around["books"],
+        "related_posts": around["related"],
+        "newer": around["newer"],
+        "older": around["older"],
+        "call_to_action": call_to_action_for(post.category_id),
+        "og_image": image,
+        "breadcrumbs": crumbs,
+        "json_ld": json_ld([article_data(post, image, tag_names), breadcrumb_list(crumbs)]),
+        "share_links": share_links(settings.SITE_URL + post.get_absolute_url(), post.title),
+        "absolute_url": settings.SITE_URL + post.get_absolute_url(),
+        "show_toc": sum(1 for entry in post.toc if entry["level"] == 2) >= 3,
+        "twitter_site": settings.TWITTER_SITE,
+        "show_disclosure": bool(around["books"]) or post.has_affiliate_links,
+        "affiliate_disclosure": settings.AFFILIATE_DISCLOSURE,
+        "section_feed": f"/feeds/{post.category.slug}.xml" if post.category else None,
+        "section_feed_title": f"{post.category.name}の新着記事" if post.category else None,
+    }
