@@ -145,6 +145,10 @@ else:
 # the local-memory cache is per process, so its pages must expire soon on their own: with two
 # processes, one may keep an unpublished article until then.
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600" if REDIS_URL else "30"))
+# Fragments (navigation, what surrounds an article body, list shells) follow the same logic.
+FRAGMENT_CACHE_SECONDS = int(
+    os.environ.get("FRAGMENT_CACHE_SECONDS", "3600" if REDIS_URL else "30")
+)
 # What a CDN or reverse proxy may keep (it cannot be invalidated from here, so keep it short:
 # with the origin's own cache this bounds how long a visitor can see an unpublished article).
 PUBLIC_S_MAXAGE = int(os.environ.get("PUBLIC_S_MAXAGE", "30"))

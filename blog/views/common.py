@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
@@ -10,7 +11,6 @@ from blog.cache import fragment_key
 from blog.models import CallToAction, Category
 
 POSTS_PER_PAGE = 10
-FRAGMENT_SECONDS = 3600
 
 
 def site_data() -> dict:
@@ -25,7 +25,7 @@ def site_data() -> dict:
             )
         )
         data = {"categories": categories, "ctas": ctas}
-        cache.set(key, data, FRAGMENT_SECONDS)
+        cache.set(key, data, settings.FRAGMENT_CACHE_SECONDS)
     return data
 
 

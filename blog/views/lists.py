@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count
 from django.http import Http404, HttpResponse
@@ -15,7 +16,7 @@ from taggit.models import Tag
 
 from blog.cache import fragment_key, public_page
 from blog.models import Author, Category, Post
-from blog.views.common import FRAGMENT_SECONDS, card_html, page_links, paginate
+from blog.views.common import card_html, page_links, paginate
 
 
 def _list_page(request, *, posts, page: int, base_path: str, context: dict, route: str, **kw):
@@ -40,7 +41,7 @@ def _list_page(request, *, posts, page: int, base_path: str, context: dict, rout
             request,
         )
         shell = html.split(CARDS_MARKER, 1)
-        cache.set(key, shell, FRAGMENT_SECONDS)
+        cache.set(key, shell, settings.FRAGMENT_CACHE_SECONDS)
     cards = "".join(card_html(post) for post in page_obj.object_list)
     return HttpResponse(shell[0] + (cards or EMPTY_LIST) + shell[1])
 

@@ -18,7 +18,7 @@ from blog.cache import fragment_key, public_page
 from blog.logic.seo import json_ld, share_links
 from blog.models import HEAVY_FIELDS, Post, PostBook, RelatedPost, TaggedPost
 from blog.seo import article_data, breadcrumb_list, og_image
-from blog.views.common import FRAGMENT_SECONDS, call_to_action_for
+from blog.views.common import call_to_action_for
 
 RELATED_COUNT = 6
 
@@ -122,7 +122,7 @@ def _around(post: Post) -> dict:
         "newer": _neighbour(post, newer=True),
         "older": _neighbour(post, newer=False),
     }
-    cache.set(key, data, FRAGMENT_SECONDS)
+    cache.set(key, data, settings.FRAGMENT_CACHE_SECONDS)
     return data
 
 
@@ -148,7 +148,7 @@ def post_detail(request, year: int, month: int, day: int, slug: str):
     if shell is None:
         html = render_to_string("blog/post_detail.html", _context(post), request)
         shell = html.split(BODY_MARKER, 1)
-        cache.set(key, shell, FRAGMENT_SECONDS)
+        cache.set(key, shell, settings.FRAGMENT_CACHE_SECONDS)
     before, after = shell
     return HttpResponse(before + post.body_html + after)
 
