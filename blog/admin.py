@@ -16,6 +16,7 @@ from blog.models import (
     Author,
     CallToAction,
     Category,
+    Page,
     Post,
     PostBook,
     Redirect,
@@ -294,3 +295,14 @@ class RedirectAdmin(admin.ModelAdmin):
     list_display = ["old_path", "target_post", "target_path", "created_at"]
     search_fields = ["old_path", "target_path"]
     autocomplete_fields = ["target_post"]
+
+
+@admin.register(Page)
+class PageAdmin(admin.ModelAdmin):
+    list_display = ["title", "path", "is_published", "noindex", "updated_at"]
+    list_filter = ["is_published", "noindex"]
+    search_fields = ["title", "path", "body"]
+    fields = ["title", "path", "description", "body", "is_published", "noindex"]
+
+    def view_on_site(self, obj):
+        return obj.path if obj.is_published else None

@@ -7,7 +7,9 @@ class BlogConfig(AppConfig):
     name = "blog"
     verbose_name = "記事"
 
-    def ready(self):
+    def ready(self) -> None:
         from blog import ogp_cards
+        from blog.cache import connect_signals
 
         post_save.connect(ogp_cards.on_post_saved, sender="blog.Post", dispatch_uid="ogp_card")
+        connect_signals()

@@ -2,6 +2,8 @@
 
 from django.http import HttpResponsePermanentRedirect
 
+from blog.logic.urls import legacy_destination
+
 
 class RedirectFallbackMiddleware:
     def __init__(self, get_response):
@@ -18,9 +20,7 @@ class RedirectFallbackMiddleware:
         redirect = (
             Redirect.objects.select_related("target_post").filter(old_path__in=candidates).first()
         )
-        if redirect is None:
-            return response
-        destination = redirect.destination()
+        destination = redirect.destination() if redirect is not None else legacy_destination(path)
         if not destination or destination == path:
             return response
         query = request.META.get("QUERY_STRING", "")

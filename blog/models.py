@@ -225,6 +225,14 @@ class PostQuerySet(models.QuerySet):
             .order_by("-published_at", "-pk")
         )
 
+    def for_cards(self) -> "PostQuerySet":
+        """What a card shows (title, date, category, lead): no bodies, no tags, one query."""
+        return self.select_related("category").defer(*HEAVY_FIELDS).order_by("-published_at", "-pk")
+
+
+# Columns a list never needs; deferring them keeps list queries from reading article bodies.
+HEAVY_FIELDS = ("body", "body_html", "body_text", "toc", "extra")
+
 
 class TaggedPost(TaggedItemBase):
     content_object = models.ForeignKey("Post", on_delete=models.CASCADE)
@@ -232,6 +240,11 @@ class TaggedPost(TaggedItemBase):
     class Meta:
         verbose_name = "記事のタグ"
         verbose_name_plural = "記事のタグ"
+
+
+# The fields whose change is a substantive update (「更新」 on the page, lastmod in the sitemap);
+# metadata edits such as tags or the meta description are not.
+CONTENT_FIELDS = ("title", "excerpt", "body")
 
 
 class Post(models.Model):
@@ -321,6 +334,13 @@ class Post(models.Model):
     )
     created_at = models.DateTimeField("作成日時", auto_now_add=True)
     updated_at = models.DateTimeField("更新日時", auto_now=True)
+    content_updated_at = models.DateTimeField(
+        "内容の更新日時",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="タイトル・リード文・本文が変わった保存の日時（「更新」表示とサイトマップに使います）。",
+    )
     version = models.PositiveIntegerField("版", default=1)
     extra = models.JSONField(
         "その他のメタデータ",
@@ -365,6 +385,15 @@ class Post(models.Model):
             models.Index(
                 fields=["category", "status", "published_at"], name="blog_post_cat_status_pub"
             ),
+            # Lists order by (published_at, id) descending; with id in the index the database
+            # reads the ten newest rows in order instead of sorting every public post.
+            models.Index(fields=["status", "-published_at", "-id"], name="blog_post_list"),
+            models.Index(
+                fields=["category", "status", "-published_at", "-id"], name="blog_post_cat_list"
+            ),
+            models.Index(
+                fields=["author", "status", "-published_at", "-id"], name="blog_post_author_list"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -390,8 +419,14 @@ class Post(models.Model):
                 )
                 if not claimed:
                     raise StalePostError(StalePostError.message)
-                previous = Post.objects.filter(pk=self.pk).values("url_date", "slug").first()
+                previous = (
+                    Post.objects.filter(pk=self.pk)
+                    .values("url_date", "slug", *CONTENT_FIELDS)
+                    .first()
+                )
                 self.version += 1
+                if previous and any(previous[f] != getattr(self, f) for f in CONTENT_FIELDS):
+                    self.content_updated_at = timezone.now()
             super().save(*args, **kwargs)
             if previous is not None:
                 self._redirect_moved_url(previous["url_date"], previous["slug"])
@@ -475,6 +510,26 @@ class Post(models.Model):
     def og_image_url(self) -> str | None:
         image = self.og_image
         return image.url if image else None
+
+    @property
+    def last_modified(self) -> dt.datetime | None:
+        """When the content last changed as the public sees it (publication or a later edit)."""
+        if self.content_updated_at and (
+            self.published_at is None or self.content_updated_at > self.published_at
+        ):
+            return self.content_updated_at
+        return self.published_at
+
+    @property
+    def shows_update(self) -> bool:
+        """「更新」 is shown when the content changed on a later (Tokyo) day than publication."""
+        if not self.content_updated_at or not self.published_at:
+            return False
+        zone = timezone.get_default_timezone()
+        return (
+            timezone.localtime(self.content_updated_at, zone).date()
+            > timezone.localtime(self.published_at, zone).date()
+        )
 
     def is_public(self, now: dt.datetime | None = None) -> bool:
         return (
@@ -624,3 +679,65 @@ class Redirect(models.Model):
             post = self.target_post
             return post.get_absolute_url() if post.is_public() else None
         return self.target_path or None
+
+
+class Page(models.Model):
+    """A site page in Markdown at any path (/about/, /privacy/, /ad-policy/...)."""
+
+    path = models.CharField(
+        "パス",
+        max_length=200,
+        unique=True,
+        validators=[
+            RegexValidator(
+                r"^/(?:[^/\s?#%<>\"']+/)+$",
+                "パスは /about/ のように / で始めて / で終えます（空白・?・# などは使えません）。",
+            )
+        ],
+        help_text="/about/ のように / で始めて / で終えます。",
+    )
+    title = models.CharField("タイトル", max_length=200)
+    description = models.CharField("メタディスクリプション", max_length=300, blank=True)
+    body = models.TextField("本文（Markdown）", blank=True)
+    body_html = models.TextField("本文 HTML", blank=True, editable=False)
+    is_published = models.BooleanField("公開する", default=True)
+    noindex = models.BooleanField("検索エンジンに載せない", default=False)
+    updated_at = models.DateTimeField("更新日時", auto_now=True)
+
+    class Meta:
+        verbose_name = "固定ページ"
+        verbose_name_plural = "固定ページ"
+        ordering = ["path"]
+
+    def __str__(self) -> str:
+        return f"{self.title}（{self.path}）"
+
+    def save(self, *args, **kwargs) -> None:
+        self.body_html = render_markdown(self.body).html
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return self.path
+
+
+class SearchDocument(models.Model):
+    """A post's search tokens (CJK bigrams and words, see blog/logic/search_tokens.py).
+
+    The database indexes them: PostgreSQL through a generated tsvector column with a GIN index,
+    SQLite through an FTS5 table kept in sync by triggers (both created in migration 0002).
+    `blog.search` keeps the rows in step with posts.
+    """
+
+    post = models.OneToOneField(
+        Post, on_delete=models.CASCADE, primary_key=True, related_name="search_document"
+    )
+    title_tokens = models.TextField(blank=True)
+    tokens = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "検索インデックス"
+        verbose_name_plural = "検索インデックス"
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return str(self.post_id)

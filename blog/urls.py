@@ -1,6 +1,10 @@
+from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
-from blog import converters, views
+from blog import converters, feeds, views
+from blog.cache import public_page
+from blog.sitemaps import SITEMAPS
+from blog.views.sitemap import sitemap_index
 
 register_converter(converters.FourDigitYear, "yyyy")
 register_converter(converters.TwoDigits, "dd")
@@ -8,8 +12,35 @@ register_converter(converters.TwoDigits, "dd")
 app_name = "blog"
 
 urlpatterns = [
-    path("", views.PostListView.as_view(), name="home"),
+    path("", views.home, name="home"),
+    path("page<int:page>/", views.home, name="home_page"),
     path("favicon.ico", views.favicon, name="favicon"),
-    path("page<int:page>/", views.PostListView.as_view(), name="home_page"),
     path("<yyyy:year>/<dd:month>/<dd:day>/<str:slug>/", views.post_detail, name="post_detail"),
+    path("category/<slug:slug>/", views.category, name="category"),
+    path("category/<slug:slug>/page<int:page>/", views.category, name="category_page"),
+    path("tags/", views.tag_index, name="tag_index"),
+    path("tag/<str:slug>/", views.tag, name="tag"),
+    path("tag/<str:slug>/page<int:page>/", views.tag, name="tag_page"),
+    path("tag/<str:slug>/feed.xml", feeds.tag_feed, name="tag_feed"),
+    path("author/<slug:slug>/", views.author, name="author"),
+    path("author/<slug:slug>/page<int:page>/", views.author, name="author_page"),
+    path("archive/", views.archive, name="archive"),
+    path("<yyyy:year>/", views.archive_year, name="archive_year"),
+    path("<yyyy:year>/<dd:month>/", views.archive_month, name="archive_month"),
+    path("search/", views.search, name="search"),
+    path("feed.xml", feeds.site_feed, name="feed"),
+    path("atom.xml", feeds.atom_feed, name="atom_feed"),
+    path("feeds/<slug:slug>.xml", feeds.category_feed, name="category_feed"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path(
+        "sitemap-<section>.xml",
+        public_page(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("llms.txt", views.llms_txt, name="llms_txt"),
 ]
+
+# Site pages answer at any other path; this must stay last.
+page_urlpatterns = [path("<path:path>", views.page, name="page")]

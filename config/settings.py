@@ -50,6 +50,15 @@ SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 SITE_NAME = os.environ.get("SITE_NAME", "AIコンパス")
 SITE_PUBLISHER = os.environ.get("SITE_PUBLISHER", "ALLFORCES")
 AMAZON_ASSOCIATE_TAG = os.environ.get("AMAZON_ASSOCIATE_TAG", "")
+SITE_DESCRIPTION = os.environ.get("SITE_DESCRIPTION", "AI導入・生成AI・LLM活用の専門メディア")
+# X (Twitter) account for twitter:site, with the @.
+TWITTER_SITE = os.environ.get("TWITTER_SITE", "")
+AFFILIATE_DISCLOSURE = os.environ.get(
+    "AFFILIATE_DISCLOSURE", "本記事はアフィリエイト広告（Amazonアソシエイト）を利用しています"
+)
+# robots.txt: paths every crawler is asked to skip, and user agents turned away entirely.
+ROBOTS_DISALLOW = env_list("ROBOTS_DISALLOW", "/admin/,/editorial/,/search/")
+ROBOTS_BLOCKED_AGENTS = env_list("ROBOTS_BLOCKED_AGENTS")
 
 # Social cards (docs/ogp.md). The font defaults to the packaged Noto Sans CJK JP Bold; any font
 # with Japanese glyphs works (Debian: /usr/share/fonts/opentype/noto/NotoSansCJK-Bold.ttc).
@@ -67,6 +76,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
     "taggit",
     "blog",
     "editorial",
@@ -140,6 +150,20 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Full-page cache of public pages (blog/cache.py); 0 turns it off to measure the origin alone.
+# Redis is shared by every worker, so an invalidation reaches them all and pages can stay long;
+# the local-memory cache is per process, so its pages must expire soon on their own: with two
+# processes, one may keep an unpublished article until then.
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600" if REDIS_URL else "30"))
+# Fragments (navigation, what surrounds an article body, list shells) follow the same logic.
+FRAGMENT_CACHE_SECONDS = int(
+    os.environ.get("FRAGMENT_CACHE_SECONDS", "3600" if REDIS_URL else "30")
+)
+# What a CDN or reverse proxy may keep (it cannot be invalidated from here, so keep it short:
+# with the origin's own cache this bounds how long a visitor can see an unpublished article).
+PUBLIC_S_MAXAGE = int(os.environ.get("PUBLIC_S_MAXAGE", "30"))
+PUBLIC_MAX_AGE = int(os.environ.get("PUBLIC_MAX_AGE", "0"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

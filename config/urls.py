@@ -5,11 +5,14 @@ from django.contrib import admin
 from django.urls import include, path, re_path
 
 from blog import media
+from blog.urls import page_urlpatterns
 from editorial.admin import desk_view, scheduled_view
 
 admin.site.site_header = "Kōsei 管理画面"
 admin.site.site_title = "Kōsei"
 admin.site.index_title = "サイト管理"
+
+handler404 = "blog.views.page_not_found"
 
 urlpatterns = [
     path("admin/editorial/desk/", desk_view, name="editorial_desk"),
@@ -17,6 +20,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("preview/", include("editorial.urls")),
     path("", include("blog.urls")),
+    # Site pages (/about/, /ad-policy/...) at any path not taken above: keep this last.
+    path("", include((page_urlpatterns, "blog_pages"))),
 ]
 
 if settings.DEBUG and settings.MEDIA_URL.startswith("/"):

@@ -31,3 +31,27 @@ def local_date(moment: dt.datetime, tz_name: str) -> dt.date:
 
 def article_path(day: dt.date, slug: str) -> str:
     return f"/{day:%Y/%m/%d}/{slug}/"
+
+
+# Category URLs of the old site that pointed nowhere (shared/SITE.md), and where they belong.
+# Consulted after the stored redirects, so an editor's Redirect row for the same path wins.
+LEGACY_PATHS = {
+    "/category/ai最新ニュース/": "/category/latest/",
+    "/category/ai技術ガイド/": "/category/tech/",
+    "/AI技術ガイド/": "/category/tech/",
+    "/category/ai導入戦略/": "/category/strategy/",
+    "/category/投資分析/": "/category/strategy/",
+    "/category/industry/": "/category/analysis/",
+    "/category/業界別ai活用/": "/category/analysis/",
+    "/category/case-studies/": "/category/implementation/",
+    "/category/導入事例/": "/category/implementation/",
+    "/導入事例/": "/category/implementation/",
+    "/category/研究論文/": "/category/research/",
+}
+
+
+def legacy_destination(path: str) -> str | None:
+    """Where an old dead URL belongs; the category part matched without regard to case."""
+    if not path.endswith("/"):
+        path += "/"
+    return LEGACY_PATHS.get(path) or LEGACY_PATHS.get(path.lower())

@@ -126,10 +126,12 @@ def test_the_article_page_points_social_networks_at_the_card(client):
     assert '<meta name="twitter:card" content="summary_large_image">' in html
 
 
-def test_no_image_tags_while_a_post_has_no_card(client, settings):
+def test_the_site_default_image_stands_in_while_a_post_has_no_card(client, settings):
     settings.OGP_CARDS_ON_SAVE = False
     post = make_post()
-    assert "og:image" not in client.get(post.get_absolute_url()).content.decode()
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert 'property="og:image" content="http' in html
+    assert "ogp-default" in html and "/ogp/cards/" not in html
 
 
 # --- admin: override, preview, regenerate ---------------------------------------------------

@@ -1,0 +1,110 @@
+"""The full-page cache: invalidation on every public change, 304, headers, off switch."""
+
+import datetime as dt
+import time
+
+import pytest
+from django.utils import timezone
+
+from blog.cache import invalidate_public_pages
+from blog.models import Page, Post
+from tests.factories import make_post
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE_SECONDS = 600
+
+
+def test_cached_page_is_served_without_queries(client, page_cache, django_assert_num_queries):
+    post = make_post()
+    client.get(post.get_absolute_url())
+    with django_assert_num_queries(0):
+        response = client.get(post.get_absolute_url())
+    assert response.status_code == 200
+
+
+def test_page_cache_off_renders_every_time(client, settings, django_assert_max_num_queries):
+    settings.PAGE_CACHE_SECONDS = 0
+    post = make_post()
+    client.get(post.get_absolute_url())
+    with django_assert_max_num_queries(1) as captured:
+        client.get(post.get_absolute_url())
+    assert len(captured) == 1
+
+
+def test_edit_publish_and_unpublish_reach_cached_pages_at_once(client, page_cache):
+    post = make_post(title="最初のタイトル")
+    url = post.get_absolute_url()
+    assert "最初のタイトル" in client.get("/").content.decode()
+    post.title = "直したタイトル"
+    post.save()
+    assert "直したタイトル" in client.get(url).content.decode()
+    assert "直したタイトル" in client.get("/").content.decode()
+    post.status = Post.Status.UNPUBLISHED
+    post.save()
+    assert client.get(url).status_code == 404
+    assert "直したタイトル" not in client.get("/").content.decode()
+    draft = make_post(title="下書き", status=Post.Status.DRAFT, published_at=None)
+    assert "下書き" not in client.get("/").content.decode()
+    draft.status = Post.Status.PUBLISHED
+    draft.published_at = timezone.now()
+    draft.save()
+    assert "下書き" in client.get("/").content.decode()
+
+
+def test_deleting_a_post_or_editing_a_site_page_invalidates(client, page_cache):
+    post = make_post(title="消える記事")
+    assert "消える記事" in client.get("/").content.decode()
+    post.delete()
+    assert "消える記事" not in client.get("/").content.decode()
+    page = Page.objects.get(path="/about/")
+    client.get("/about/")
+    page.title = "新しい紹介"
+    page.save()
+    assert "新しい紹介" in client.get("/about/").content.decode()
+
+
+def test_scheduled_post_goes_live_without_any_job(client, page_cache):
+    make_post(title="予約の記事", published_at=timezone.now() + dt.timedelta(seconds=1))
+    assert "予約の記事" not in client.get("/").content.decode()
+    time.sleep(1.1)
+    assert "予約の記事" in client.get("/").content.decode()
+
+
+def test_explicit_invalidation_for_the_workflow(client, page_cache):
+    post = make_post(title="改訂前の見出し")
+    client.get("/")
+    Post.objects.filter(pk=post.pk).update(title="改訂後の見出し")  # no signal
+    assert "改訂後の見出し" not in client.get("/").content.decode()
+    invalidate_public_pages(post)
+    assert "改訂後の見出し" in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("cache_seconds", [0, 600])
+def test_pages_have_etag_304_and_cache_control(client, settings, cache_seconds):
+    settings.PAGE_CACHE_SECONDS = cache_seconds
+    settings.PUBLIC_S_MAXAGE = 30
+    post = make_post()
+    for url in ["/", post.get_absolute_url(), "/tags/"]:
+        first = client.get(url)
+        assert "s-maxage=30" in first["Cache-Control"] and "public" in first["Cache-Control"]
+        etag = first["ETag"]
+        again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+        assert again.status_code == 304 and again.content == b""
+        assert client.get(url, HTTP_IF_NONE_MATCH='"other"').status_code == 200
+
+
+def test_cached_pages_are_gzipped_for_clients_that_accept_it(client, page_cache):
+    import gzip
+
+    post = make_post(body="本文。" * 500)
+    client.get(post.get_absolute_url())
+    response = client.get(post.get_absolute_url(), HTTP_ACCEPT_ENCODING="gzip, br")
+    assert response["Content-Encoding"] == "gzip"
+    assert "本文。" in gzip.decompress(response.content).decode()
+    assert "Accept-Encoding" in response["Vary"]
+    plain = client.get(post.get_absolute_url())
+    assert not plain.has_header("Content-Encoding")

@@ -1,0 +1,155 @@
+"""Feeds: RSS 2.0 and Atom, per site, category and tag; conditional requests."""
+
+import datetime as dt
+import re
+import time
+from email.utils import parsedate_to_datetime
+
+import feedparser
+import pytest
+from django.utils import timezone
+
+from tests.factories import make_category, make_post
+
+pytestmark = pytest.mark.django_db
+
+SITE = "https://ai-media.co.jp"
+
+
+@pytest.fixture(autouse=True)
+def _site(settings):
+    settings.SITE_URL = SITE
+
+
+def parse(client, url):
+    response = client.get(url)
+    assert response.status_code == 200, url
+    feed = feedparser.parse(response.content)
+    assert not feed.bozo, (url, feed.get("bozo_exception"))
+    return response, feed
+
+
+def test_site_feed_is_rss2_with_the_twenty_newest_and_full_html(client):
+    now = timezone.now()
+    for i in range(22):
+        make_post(
+            title=f"記事{i:02d}",
+            body=f"## 見出し{i}\n\n本文{i}",
+            published_at=now - dt.timedelta(hours=i + 1),
+        )
+    response, feed = parse(client, "/feed.xml")
+    assert feed.version == "rss20"
+    assert response["Content-Type"].startswith("application/rss+xml")
+    assert len(feed.entries) == 20
+    assert feed.entries[0].title == "記事00" and feed.entries[-1].title == "記事19"
+    assert "<h2" in feed.entries[0].content[0].value and "本文0" in feed.entries[0].content[0].value
+    assert feed.entries[0].summary
+    self_links = [link for link in feed.feed.links if link.rel == "self"]
+    assert self_links and self_links[0].href == SITE + "/feed.xml"
+
+
+def test_items_carry_absolute_urls_author_categories_tags_and_tokyo_dates(client):
+    category = make_category(name="AI技術ガイド", slug="tech")
+    post = make_post(
+        category=category,
+        tags=["LLM", "生成AI"],
+        body="[内部リンク](/2025/01/01/x/) と ![図](/media/a.png) と [外部](https://example.com/)",
+        published_at=dt.datetime(2026, 2, 24, 1, 0, tzinfo=dt.UTC),
+    )
+    response, feed = parse(client, "/feed.xml")
+    entry = feed.entries[0]
+    content = entry.content[0].value
+    assert 'href="https://ai-media.co.jp/2025/01/01/x/"' in content
+    assert 'src="https://ai-media.co.jp/media/a.png"' in content
+    assert not re.search(r'(href|src)="/', content)
+    assert entry.link == SITE + post.get_absolute_url()
+    assert entry.author == post.author.name
+    assert {t.term for t in entry.tags} == {"AI技術ガイド", "LLM", "生成AI"}
+    raw = response.content.decode()
+    assert "<pubDate>Tue, 24 Feb 2026 10:00:00 +0900</pubDate>" in raw
+    assert parsedate_to_datetime(entry.published) == post.published_at
+
+
+def test_guid_does_not_change_when_title_or_slug_changes(client):
+    post = make_post(title="元のタイトル", slug="original")
+    before = parse(client, "/feed.xml")[1].entries[0].id
+    post.title = "新しいタイトル"
+    post.slug = "renamed"
+    post.save()
+    after = parse(client, "/feed.xml")[1].entries[0]
+    assert after.title == "新しいタイトル"
+    assert after.id == before
+    assert after.guidislink is False
+
+
+def test_affiliate_disclosure_stays_in_items_with_affiliate_links(client, settings):
+    settings.AFFILIATE_DISCLOSURE = "広告を含みます"
+    make_post(title="広告あり", body="[本](https://www.amazon.co.jp/dp/4798181986/)")
+    make_post(title="広告なし", body="普通の本文")
+    entries = {e.title: e for e in parse(client, "/feed.xml")[1].entries}
+    with_ad = entries["広告あり"].content[0].value
+    assert with_ad.index("広告を含みます") < with_ad.index("amazon.co.jp")
+    assert "広告を含みます" not in entries["広告なし"].content[0].value
+
+
+def test_every_category_feed_has_its_items(client):
+    slugs = ["latest", "tech", "strategy", "analysis", "implementation", "research"]
+    for slug in slugs:
+        category = make_category(slug=slug, name=f"カテゴリ-{slug}")
+        make_post(title=f"{slug}の記事", category=category)
+    for slug in slugs:
+        _, feed = parse(client, f"/feeds/{slug}.xml")
+        assert [e.title for e in feed.entries] == [f"{slug}の記事"]
+        assert [link.href for link in feed.feed.links if link.rel == "self"] == [
+            f"{SITE}/feeds/{slug}.xml"
+        ]
+    assert client.get("/feeds/nope.xml").status_code == 404
+
+
+def test_tag_feed_and_atom_feed(client):
+    make_post(title="タグ付き", tags=["生成AI"])
+    make_post(title="タグなし")
+    _, feed = parse(client, "/tag/生成ai/feed.xml")
+    assert [e.title for e in feed.entries] == ["タグ付き"]
+    _, atom = parse(client, "/atom.xml")
+    assert atom.version == "atom10"
+    assert {e.title for e in atom.entries} == {"タグ付き", "タグなし"}
+    assert all(e.content[0].value and e.summary and e.author for e in atom.entries)
+    assert [link.href for link in atom.feed.links if link.rel == "self"] == [SITE + "/atom.xml"]
+
+
+@pytest.mark.parametrize("url", ["/feed.xml", "/feeds/c304.xml", "/atom.xml"])
+def test_feeds_answer_conditional_requests_with_304(client, url, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    make_post(category=make_category(slug="c304"))
+    first = client.get(url)
+    etag, modified = first["ETag"], first["Last-Modified"]
+    assert etag.startswith('"') and not etag.startswith("W/")
+    assert "max-age" in first["Cache-Control"]
+    again = client.get(url, HTTP_IF_NONE_MATCH=etag)
+    assert again.status_code == 304 and again.content == b""
+    assert client.get(url, HTTP_IF_MODIFIED_SINCE=modified).status_code == 304
+
+
+def test_feed_etag_changes_with_the_feeds_own_items_only(client):
+    news = make_category(slug="news")
+    other = make_category(slug="other")
+    post = make_post(category=news)
+    etag = client.get("/feeds/news.xml")["ETag"]
+    make_post(category=other)
+    assert client.get("/feeds/news.xml")["ETag"] == etag
+    post.body += "\n\n追記"
+    post.save()
+    assert client.get("/feeds/news.xml")["ETag"] != etag
+
+
+def test_scheduled_post_enters_the_cached_feed_when_its_time_comes(client, settings):
+    settings.PAGE_CACHE_SECONDS = 600
+    make_post(title="予約記事", published_at=timezone.now() + dt.timedelta(seconds=1))
+    assert "予約記事" not in client.get("/feed.xml").content.decode()
+    time.sleep(1.1)  # no job runs: the cache notices the go-live time by itself
+    assert "予約記事" in client.get("/feed.xml").content.decode()
+
+
+def test_channel_dates_are_in_tokyo_time_even_without_items(client):
+    assert "+0900</lastBuildDate>" in client.get("/feed.xml").content.decode()
