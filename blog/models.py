@@ -477,7 +477,9 @@ class Post(models.Model):
 
     @property
     def canonical(self) -> str:
-        return self.canonical_url or settings.SITE_URL + self.get_absolute_url()
+        if self.canonical_url or self.url_date is None:
+            return self.canonical_url  # a post without a URL yet has no canonical of its own
+        return settings.SITE_URL + self.get_absolute_url()
 
     @property
     def has_affiliate_links(self) -> bool:

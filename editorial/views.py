@@ -3,9 +3,11 @@
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.views.decorators.cache import never_cache
 
-from blog.models import CallToAction, Post
+from blog.views.post import article_context
 from editorial.models import ShareLink
 
 
@@ -15,15 +17,13 @@ def share_preview(request, token: str):
     if not link.is_valid():
         raise Http404("この共有リンクは期限切れか、無効になっています。")
     post = link.post
-    related_ids = list(post.related_links.values_list("related_id", flat=True))
-    by_id = Post.objects.published().for_listing().in_bulk(related_ids)
-    context = {
-        "post": post,
-        "book_links": post.book_links.filter(book__is_active=True).select_related("book"),
-        "related_posts": [by_id[pk] for pk in related_ids if pk in by_id],
-        "call_to_action": CallToAction.for_category(post.category_id),
-        "share_link": link,
-    }
-    response = TemplateResponse(request, "editorial/share_preview.html", context)
+    context = article_context(
+        post,
+        path=reverse("editorial:share_preview", args=[token]),
+        body=mark_safe(post.body_html),  # sanitised by the renderer on save
+    )
+    response = TemplateResponse(
+        request, "editorial/share_preview.html", {**context, "share_link": link}
+    )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response

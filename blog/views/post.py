@@ -82,6 +82,8 @@ def _related(post: Post, tag_ids: list[int]) -> list[dict]:
 
 
 def _neighbour(post: Post, newer: bool) -> dict | None:
+    if post.published_at is None:
+        return None  # a draft seen through a share link has no place in the sequence yet
     # A post without a category gets its neighbours among the uncategorised (same query).
     base = Post.objects.published(now=post._now).filter(category_id=post.category_id).for_cards()
     if newer:
@@ -153,18 +155,25 @@ def post_detail(request, year: int, month: int, day: int, slug: str):
     return HttpResponse(before + post.body_html + after)
 
 
-def _context(post: Post) -> dict:
+def article_context(post: Post, *, path: str | None = None, body=BODY_MARKER) -> dict:
+    """The article template's context. `path` and `body` are given by a page that shows a post
+    that has no public URL yet (the editorial share-link preview)."""
+    return _context(post, path=path, body=body)
+
+
+def _context(post: Post, *, path: str | None = None, body=BODY_MARKER) -> dict:
     post._now = timezone.now()  # one instant for every query of this page
+    path = path or post.get_absolute_url()
     around = _around(post)
     tag_names = [t["name"] for t in around["tags"]]
     image = og_image(post)
     crumbs = []
     if post.category:
         crumbs.append({"name": post.category.name, "url": f"/category/{post.category.slug}/"})
-    crumbs.append({"name": post.title, "url": post.get_absolute_url()})
+    crumbs.append({"name": post.title, "url": path})
     return {
         "post": post,
-        "body": BODY_MARKER,
+        "body": body,
         "tags": around["tags"],
         "books": around["books"],
         "related_posts": around["related"],
@@ -174,8 +183,8 @@ def _context(post: Post) -> dict:
         "og_image": image,
         "breadcrumbs": crumbs,
         "json_ld": json_ld([article_data(post, image, tag_names), breadcrumb_list(crumbs)]),
-        "share_links": share_links(settings.SITE_URL + post.get_absolute_url(), post.title),
-        "absolute_url": settings.SITE_URL + post.get_absolute_url(),
+        "share_links": share_links(settings.SITE_URL + path, post.title),
+        "absolute_url": settings.SITE_URL + path,
         "show_toc": sum(1 for entry in post.toc if entry["level"] == 2) >= 3,
         "twitter_site": settings.TWITTER_SITE,
         "show_disclosure": bool(around["books"]) or post.has_affiliate_links,

@@ -201,7 +201,12 @@ def test_identical_saves_do_not_pile_up_revisions(users):
 
 
 def test_share_link_shows_a_draft_until_it_expires_or_is_revoked(users, client):
-    post = post_in_state("draft", owner=users["writer"], title="まだ下書きの記事")
+    post = post_in_state(
+        "draft",
+        owner=users["writer"],
+        title="まだ下書きの記事",
+        body="## 見出し\n\n下書きの本文です。",
+    )
     link = ShareLink.objects.create(
         post=post, created_by=users["editor"], expires_at=timezone.now() + dt.timedelta(days=7)
     )
@@ -209,6 +214,7 @@ def test_share_link_shows_a_draft_until_it_expires_or_is_revoked(users, client):
     html = response.content.decode()
     assert response.status_code == 200
     assert "まだ下書きの記事" in html and "下書きプレビュー" in html
+    assert "下書きの本文です。" in html
     assert '<meta name="robots" content="noindex' in html
     assert "no-cache" in response["Cache-Control"] or "no-store" in response["Cache-Control"]
     assert response["X-Robots-Tag"].startswith("noindex")
