@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/editorial/scheduled/", scheduled_view, name="editorial_scheduled"),
     path("admin/", admin.site.urls),
     path("preview/", include("editorial.urls")),
+    path("api/", include("editorial.api.urls")),
     path("", include("blog.urls")),
 ]
 
