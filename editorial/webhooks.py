@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import close_old_connections, connection, transaction
+from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -132,7 +132,6 @@ class Summary:
 
 def deliver_due(*, now=None, uuids=None, limit: int = 500) -> Summary:
     """Send every pending delivery that is due (or only `uuids`), each claimed first."""
-    close_old_connections()
     now = now or timezone.now()
     due = WebhookDelivery.objects.filter(
         status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=now

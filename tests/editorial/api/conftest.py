@@ -77,3 +77,45 @@ def draft_payload(**overrides):
     }
     data.update(overrides)
     return data
+
+
+def assert_matches_spec(response, schema: str):
+    """The response body is what /api/v1/openapi.json says it is."""
+    from openapi_schema_validator import OAS31Validator
+
+    from editorial.api.openapi import build_spec
+
+    spec = build_spec()
+    validator = OAS31Validator(
+        {"$ref": f"#/components/schemas/{schema}", "components": spec["components"]}
+    )
+    errors = sorted(validator.iter_errors(response.json()), key=str)
+    assert not errors, [f"{list(e.absolute_path)}: {e.message}" for e in errors]
+
+
+@pytest.fixture
+def tx_users(transactional_db, django_user_model):
+    """`users` for transactional tests: another transactional test may have flushed the role
+    groups the first migration created, so they are made again first."""
+    from django.contrib.auth.models import Group, Permission
+
+    from editorial import roles
+
+    roles.sync_roles(Group, Permission)
+
+    def make(name, group):
+        user = django_user_model.objects.create_user(
+            name, f"{name}@example.invalid", "pw-Long-enough-123", is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=group))
+        return user
+
+    return {"writer": make("writer", roles.WRITER), "editor": make("editor", roles.EDITOR)}
+
+
+@pytest.fixture
+def tx_site(transactional_db):
+    return {
+        "author": make_author(name="ALLFORCES編集部", slug="editorial"),
+        "category": make_category(name="AI技術ガイド", slug="tech"),
+    }

@@ -424,10 +424,10 @@ def test_broken_front_matter_is_a_422_with_its_line(writer_api):
 # --- concurrency --------------------------------------------------------------------------------
 
 
-def test_concurrent_identical_requests_make_one_post(transactional_db, users, site):
+def test_concurrent_identical_requests_make_one_post(tx_users, tx_site):
     from editorial.api.models import ApiToken
 
-    _, raw = ApiToken.objects.create_token(user=users["writer"], name="並行")
+    _, raw = ApiToken.objects.create_token(user=tx_users["writer"], name="並行")
     n = 4
     barrier = threading.Barrier(n)
     results = []
