@@ -148,9 +148,8 @@ def submit_all(api, files: list[Path]) -> tuple[list[dict], Counter]:
 
 
 def print_rows(rows: list[dict]) -> None:
-    print(
-        f"{'id':>4} {'結果':<9} {'error':>5} {'warn':>5} {'info':>5} {'注意':>4} {'ms':>6}  ファイル"
-    )
+    header = f"{'id':>4} {'結果':<9} {'error':>5} {'warn':>5} {'info':>5} {'注意':>4} {'ms':>6}"
+    print(header + "  ファイル")
     for row in rows:
         if "id" in row:
             print(
