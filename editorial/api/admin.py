@@ -77,7 +77,9 @@ class ApiTokenAdmin(admin.ModelAdmin):
         token, raw = ApiToken.objects.create_token(
             user=obj.user, name=obj.name, created_by=request.user, expires_at=obj.expires_at
         )
-        obj.pk = token.pk
+        # The admin goes on with `obj` (change message, redirect): make it the saved token.
+        obj.pk, obj.prefix, obj.key_hash = token.pk, token.prefix, token.key_hash
+        obj.created_at, obj.created_by = token.created_at, token.created_by
         obj._state.adding = False
         request._kosei_new_token = raw
 
