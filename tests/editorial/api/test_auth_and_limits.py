@@ -199,3 +199,32 @@ def test_the_rate_limit_window_resets():
 
 def test_the_default_rate_limit_is_sixty_a_minute(settings):
     assert settings.API_RATE_LIMIT_PER_MINUTE == 60
+
+
+def test_a_concurrent_save_is_a_409_the_pipeline_can_retry(writer_api, monkeypatch):
+    from blog.models import StalePostError
+    from editorial.api import drafts
+
+    writer_api.post(URL, draft_payload())
+
+    def stale(*args, **kwargs):
+        raise StalePostError(StalePostError.message)
+
+    monkeypatch.setattr(drafts, "apply_snapshot", stale)
+    response = writer_api.post(URL, draft_payload(title="別のタイトル"))
+    assert response.status_code == 409
+    assert response.json()["error"]["code"] == "conflict"
+    assert Post.objects.get().title == draft_payload()["title"]
+
+
+def test_an_unexpected_failure_is_a_json_500_and_is_logged(writer_api, monkeypatch, caplog):
+    from editorial.api import views
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(views, "save_draft", broken)
+    response = writer_api.post(URL, draft_payload())
+    assert response.status_code == 500
+    assert response.json()["error"]["code"] == "server_error"
+    assert any("boom" in (r.exc_text or "") or r.exc_info for r in caplog.records)
