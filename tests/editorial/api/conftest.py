@@ -8,6 +8,15 @@ from tests.factories import make_author, make_category
 
 
 @pytest.fixture(autouse=True)
+def _only_the_tests_own_checks(monkeypatch):
+    # The quality engine registers itself as a gate provider; these tests state what the API
+    # does with findings, so they start from no providers and register their own.
+    from editorial import gate
+
+    monkeypatch.setattr(gate, "_providers", [])
+
+
+@pytest.fixture(autouse=True)
 def _fresh_rate_limits():
     # The local-memory cache outlives a test; each test starts with full rate limits.
     cache.clear()
