@@ -251,3 +251,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# The draft API for the AI pipeline (docs/api.md) and its webhooks.
+API_MAX_BODY_BYTES = int(os.environ.get("API_MAX_BODY_BYTES", str(2 * 1024 * 1024)))
+API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", "60"))
+# The byline of a draft whose request names no author and whose user has no author profile.
+API_DEFAULT_AUTHOR_SLUG = os.environ.get("API_DEFAULT_AUTHOR_SLUG", "editorial")
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "5"))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8"))
+# Send right after commit in a background thread; `deliver_webhooks` retries what failed.
+WEBHOOKS_SEND_IN_BACKGROUND = env_bool("WEBHOOKS_SEND_IN_BACKGROUND", True)

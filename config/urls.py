@@ -19,6 +19,7 @@ urlpatterns = [
     path("admin/editorial/scheduled/", scheduled_view, name="editorial_scheduled"),
     path("admin/", admin.site.urls),
     path("preview/", include("editorial.urls")),
+    path("api/", include("editorial.api.urls")),
     path("", include("blog.urls")),
     # Site pages (/about/, /ad-policy/...) at any path not taken above: keep this last.
     path("", include((page_urlpatterns, "blog_pages"))),

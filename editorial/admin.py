@@ -21,6 +21,7 @@ from django.utils import timezone
 from blog.admin import PostAdmin
 from blog.models import Post, PostStatus
 from editorial import notifications, workflow
+from editorial.api import admin as api_admin  # registers the API's admin screens
 from editorial.audit import log
 from editorial.logic.diff import field_changes, side_by_side
 from editorial.models import (
@@ -140,6 +141,7 @@ class EditorialPostAdmin(PostAdmin):
             "revision_count": post.revisions.count(),
             "can_override_gate": request.user.has_perm("blog.override_quality_gate"),
             "site_url": settings.SITE_URL,
+            "api_proposals": api_admin.pending_proposals(post),
         }
 
     def get_urls(self):

@@ -196,3 +196,13 @@ class NotificationPreference(models.Model):
 
     def wants(self, kind: str) -> bool:
         return kind not in self.disabled_kinds
+
+
+# The AI pipeline's records (API tokens, its drafts, proposals, webhooks) live in their own module.
+from editorial.api.models import (  # noqa: E402, F401
+    ApiToken,
+    ExternalDraft,
+    RevisionProposal,
+    WebhookDelivery,
+    WebhookEndpoint,
+)

@@ -46,18 +46,25 @@ def record_revision(post: Post, *, by=None, note: str = "") -> Revision:
     )
 
 
-@transaction.atomic
-def restore_revision(revision: Revision, *, by) -> Revision:
-    """Put a revision's content back as a new save (itself a revision, so it can be undone)."""
-    post = Post.objects.select_for_update().get(pk=revision.post_id)
-    data = revision.data
+def apply_snapshot(post: Post, data: dict, *, trial: bool = False) -> Post:
+    """Write content in `snapshot()` form to the post (a new one is created): one save, then
+    its tags, books and related posts. Call inside a transaction.
+
+    `trial` writes only the content columns (rendered), without bumping the version or drawing
+    the social card: for checking content inside a savepoint that is then rolled back.
+    """
     for name in CONTENT_FIELDS:
         if name in data:
             setattr(post, name, data[name])
     post.category_id = data.get("category_id")
     if data.get("author_id"):
         post.author_id = data["author_id"]
-    post.save()
+    if trial:
+        post.render()
+        rendered = ["body_html", "toc", "body_text", "reading_time"]
+        post.save(update_fields=[*CONTENT_FIELDS, "category", "author", *rendered])
+    else:
+        post.save()
     post.tags.set(data.get("tags", []))
     post.book_links.all().delete()
     PostBook.objects.bulk_create(
@@ -68,7 +75,15 @@ def restore_revision(revision: Revision, *, by) -> Revision:
     RelatedPost.objects.bulk_create(
         RelatedPost(post=post, related_id=pk, position=i)
         for i, pk in enumerate(data.get("related", []))
-        if Post.objects.filter(pk=pk).exists()
+        if pk != post.pk and Post.objects.filter(pk=pk).exists()
     )
+    return post
+
+
+@transaction.atomic
+def restore_revision(revision: Revision, *, by) -> Revision:
+    """Put a revision's content back as a new save (itself a revision, so it can be undone)."""
+    post = Post.objects.select_for_update().get(pk=revision.post_id)
+    apply_snapshot(post, revision.data)
     log(post, AuditEntry.Action.RESTORE, by=by, note=f"リビジョン {revision.pk} を復元")
     return record_revision(post, by=by, note=f"リビジョン {revision.pk} から復元")

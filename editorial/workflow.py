@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from blog.models import Post, PostStatus
 from blog.signals import post_went_live
-from editorial import gate, notifications
+from editorial import gate, notifications, webhooks
 from editorial.audit import log
 from editorial.models import AuditEntry, ReviewComment, ScheduledPublication
 
@@ -265,6 +265,7 @@ def apply(
         data=data,
     )
     notifications.transition_done(current, transition.action, by=by, note=note)
+    webhooks.transition_done(current, transition.action, by=by, note=note)
     if transition.action == A.PUBLISH:
         transaction.on_commit(lambda: post_went_live.send(sender=Post, post=current))
     # Keep the caller's object in step with the database.
@@ -322,6 +323,7 @@ def run_due_go_lives(now: dt.datetime | None = None) -> list[Post]:
                 continue  # unscheduled or moved since: nothing went live
             log(post, A.WENT_LIVE, from_status=post.status, to_status=post.status)
             notifications.transition_done(post, A.PUBLISH, by=None, note="")
+            webhooks.transition_done(post, A.WENT_LIVE)
             transaction.on_commit(lambda p=post: post_went_live.send(sender=Post, post=p))
             done.append(post)
     return done
