@@ -196,3 +196,12 @@ class NotificationPreference(models.Model):
 
     def wants(self, kind: str) -> bool:
         return kind not in self.disabled_kinds
+
+
+# The quality checks' settings and stored results live in their own module.
+from editorial.quality_models import (  # noqa: E402, F401
+    CheckSeverity,
+    PostQualityReport,
+    QualitySettings,
+    StyleRule,
+)
