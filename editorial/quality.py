@@ -206,21 +206,34 @@ def publish_block_reason(findings: Iterable[Finding]) -> str:
 # --- stored reports ---------------------------------------------------------------------------
 
 
-def store_report(post: Post, findings: list[Finding]) -> PostQualityReport:
+def _report_fields(post: Post, findings: list[Finding]) -> dict:
     counts = Counter(f.severity for f in findings)
+    return {
+        "post_version": post.version,
+        "checked_at": timezone.now(),
+        "errors": counts[ERROR],
+        "warnings": counts[WARNING],
+        "infos": counts[INFO],
+        "code_counts": dict(Counter(f.code for f in findings)),
+        "findings": [f.to_dict() for f in findings],
+    }
+
+
+def store_report(post: Post, findings: list[Finding]) -> PostQualityReport:
     report, _ = PostQualityReport.objects.update_or_create(
-        post=post,
-        defaults={
-            "post_version": post.version,
-            "checked_at": timezone.now(),
-            "errors": counts[ERROR],
-            "warnings": counts[WARNING],
-            "infos": counts[INFO],
-            "code_counts": dict(Counter(f.code for f in findings)),
-            "findings": [f.to_dict() for f in findings],
-        },
+        post=post, defaults=_report_fields(post, findings)
     )
     return report
+
+
+def store_reports(results: list[tuple[Post, list[Finding]]]) -> None:
+    """Store many reports with a few queries (check_posts over the whole archive)."""
+    with transaction.atomic():
+        PostQualityReport.objects.filter(post__in=[post for post, _ in results]).delete()
+        PostQualityReport.objects.bulk_create(
+            PostQualityReport(post=post, **_report_fields(post, findings))
+            for post, findings in results
+        )
 
 
 def check_posts(
@@ -233,11 +246,17 @@ def check_posts(
     """Check many posts with one configuration and one site context."""
     config = config or load_config()
     context = site_context(config)
+    pending: list[tuple[Post, list[Finding]]] = []
     for post in posts_for_checking(queryset).iterator(chunk_size=chunk_size):
         findings = run_checks(draft_for(post), config, context)
         if store:
-            store_report(post, findings)
+            pending.append((post, findings))
+            if len(pending) >= chunk_size:
+                store_reports(pending)
+                pending = []
         yield post, findings
+    if pending:
+        store_reports(pending)
 
 
 def stale_posts() -> QuerySet[Post]:

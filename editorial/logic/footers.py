@@ -43,6 +43,21 @@ class Footer:
 
 
 def find_footers(doc: Doc) -> list[Footer]:
+    """The footer blocks of the document (computed once per document)."""
+    if "footers" not in doc.derived:
+        doc.derived["footers"] = _find_footers(doc)
+    return doc.derived["footers"]
+
+
+def footer_block_indexes(doc: Doc) -> set[int]:
+    if "footer_blocks" not in doc.derived:
+        doc.derived["footer_blocks"] = {
+            i for f in find_footers(doc) for i in range(f.first.index, f.last.index + 1)
+        }
+    return doc.derived["footer_blocks"]
+
+
+def _find_footers(doc: Doc) -> list[Footer]:
     footers: list[Footer] = []
     blocks = doc.blocks
     covered: set[int] = set()

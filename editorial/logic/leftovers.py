@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from editorial.logic.draft import ERROR, WARNING, Config, Draft, Edit, Finding, Fix, SiteContext
-from editorial.logic.footers import find_footers
+from editorial.logic.footers import footer_block_indexes
 from editorial.logic.registry import check, define, finding
 from editorial.logic.text import Doc, key, sentence_spans, snippet
 
@@ -23,66 +24,114 @@ TITLE_REPEATED = define(
     "leftover.title_repeated", "本文冒頭でのタイトル・リード文の繰り返し", WARNING
 )
 
+
+@dataclass(frozen=True)
+class Pattern:
+    """A regular expression with the literal words any match must contain: a long body is
+    only searched when one of them occurs (a substring test is far cheaper than a regex)."""
+
+    label: str
+    needles: tuple[str, ...]
+    regex: re.Pattern[str]
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        if any(needle in text for needle in self.needles):
+            yield from self.regex.finditer(text)
+
+
+def _p(label: str, needles: tuple[str, ...], pattern: str, flags: int = 0) -> Pattern:
+    return Pattern(label, needles, re.compile(pattern, flags))
+
+
 # Each pattern is something a published article never says to its reader.
-CHATTER_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (label, re.compile(pattern, re.IGNORECASE))
-    for label, pattern in [
-        ("謝罪・断り", r"申し訳(?:ありません|ございません)(?:が|。|、|でした)"),
-        ("了解の返事", r"(?:^|[「。、\s])(?:はい|ええ)?、?(?:承知|了解)(?:いたしました|しました)"),
-        ("了解の返事", r"かしこまりました"),
-        ("続きの予告", r"記事の続き|続き(?:を|は)(?:書|執筆|作成|生成|出力)"),
-        (
-            "出力の前置き",
-            r"以下(?:は|に|が)[^。\n]{0,30}(?:記事|本文|原稿|ドラフト)(?:です|になります|を(?:作成|執筆|生成|出力))",
-        ),
-        ("出力の前置き", r"(?:記事|原稿)を(?:作成|執筆)(?:いたします|することも可能)"),
-        ("出力の前置き", r"では、?(?:記事|原稿)を(?:作成|執筆)します"),
-        ("問い返し", r"教えていただけ(?:ます|れば)(?:でしょうか|幸いです)"),
-        ("問い返し", r"何か(?:他に)?(?:ご質問|お手伝いできること)"),
-        ("締めの挨拶", r"お役に立て(?:れば|ましたら|て光栄)"),
-        ("AI の自己言及", r"(?:AI|言語モデル)として(?:は|、)?(?:私|お答えでき)"),
-        ("指示の復唱", r"既存の記事(?:で|に)(?:も|は)?(?:触れ|あった|述べ|書|紹介|取り上げ)"),
-        ("指示の復唱", r"ご指示(?:に|の)(?:従|沿|通り|とおり)"),
-        (
-            "検索ツールの報告",
-            r"(?:ウェブ|Web|ネット)検索(?:を|で)(?:試み|行い|行った|実行|した|しました)",
-        ),
-        (
-            "検索ツールの報告",
-            r"検索(?:ツール|結果)(?:から|で|では|に)[^。\n]{0,30}(?:見つかりません|見当たりません|得られません|ありませんでした)",
-        ),
-        ("検索ツールの報告", r"情報(?:を|が)見つ(?:けることができ|かりませんでした|かりません)"),
-        ("検索ツールの報告", r"\[(?:検索中|Searching)[^\]]*\]"),
-        ("提供資料への言及", r"提供された(?:検索結果|テキスト)"),
-        (
-            "提供資料への言及",
-            r"(?:提供|与えられ)た(?:情報|記事)(?:に基づ|をもと)いて(?:記事|執筆|作成)",
-        ),
-        (
-            "英語の応答",
-            r"\b(?:As an AI|I'm sorry|I am sorry|I cannot|Here is the (?:article|draft)"
-            r"|Sure, here)",
-        ),
-    ]
+CHATTER_PATTERNS: tuple[Pattern, ...] = (
+    _p("謝罪・断り", ("申し訳",), r"申し訳(?:ありません|ございません)(?:が|。|、|でした)"),
+    _p(
+        "了解の返事",
+        ("承知", "了解"),
+        r"(?:^|(?<=[「。、\s]))(?:はい|ええ)?、?(?:承知|了解)(?:いたしました|しました)",
+        re.MULTILINE,
+    ),
+    _p("了解の返事", ("かしこまりました",), r"かしこまりました"),
+    _p("続きの予告", ("続き",), r"記事の続き|続き(?:を|は)(?:書|執筆|作成|生成|出力)"),
+    _p(
+        "出力の前置き",
+        ("以下",),
+        r"以下(?:は|に|が)[^。\n]{0,30}(?:記事|本文|原稿|ドラフト)"
+        r"(?:です|になります|を(?:作成|執筆|生成|出力))",
+    ),
+    _p(
+        "出力の前置き",
+        ("記事を", "原稿を"),
+        r"(?:記事|原稿)を(?:作成|執筆)(?:いたします|することも可能)|では、?(?:記事|原稿)を(?:作成|執筆)します",
+    ),
+    _p("問い返し", ("教えていただけ",), r"教えていただけ(?:ます|れば)(?:でしょうか|幸いです)"),
+    _p("問い返し", ("何か",), r"何か(?:他に)?(?:ご質問|お手伝いできること)"),
+    _p("締めの挨拶", ("お役に立て",), r"お役に立て(?:れば|ましたら|て光栄)"),
+    _p("AI の自己言及", ("として",), r"(?:AI|言語モデル)として(?:は|、)?(?:私|お答えでき)"),
+    _p(
+        "指示の復唱",
+        ("既存の記事",),
+        r"既存の記事(?:で|に)(?:も|は)?(?:触れ|あった|述べ|書|紹介|取り上げ)",
+    ),
+    _p("指示の復唱", ("ご指示",), r"ご指示(?:に|の)(?:従|沿|通り|とおり)"),
+    _p(
+        "検索ツールの報告",
+        ("検索",),
+        r"(?:ウェブ|Web|web|WEB|ネット)検索(?:を|で)(?:試み|行い|行った|実行|した|しました)"
+        r"|検索(?:ツール|結果)(?:から|で|では|に)[^。\n]{0,30}"
+        r"(?:見つかりません|見当たりません|得られません|ありませんでした)"
+        r"|\[(?:検索中|Searching)[^\]]*\]",
+    ),
+    _p(
+        "検索ツールの報告",
+        ("見つ",),
+        r"情報(?:を|が)見つ(?:けることができ|かりませんでした|かりません)",
+    ),
+    _p(
+        "提供資料への言及",
+        ("提供", "与えられ"),
+        r"提供された(?:検索結果|テキスト)"
+        r"|(?:提供|与えられ)た(?:情報|記事)(?:に基づ|をもと)いて(?:記事|執筆|作成)",
+    ),
+    _p(
+        "英語の応答",
+        ("As an AI", "sorry", "Sorry", "cannot", "Here is the", "Sure, here"),
+        r"\b(?:As an AI|I'm sorry|I am sorry|I cannot|Here is the (?:article|draft)|Sure, here)",
+        re.IGNORECASE,
+    ),
 )
-_PLACEHOLDER_RE = re.compile(
-    r"[○◯〇●▲△□■×]{2,}"
-    r"|(?<![A-Za-z0-9])(?:XXX+|xxx+|ＸＸＸ*)(?![A-Za-z0-9])"
-    r"|(?<![A-Za-z0-9])XX(?=[%％円億万人社件年月日倍])"
-    r"|[【\[](?:要確認|要出典|TODO|TBD|ここに[^】\]]*|プレースホルダー?|placeholder)[】\]]"
-    r"|(?:TODO|FIXME)[:：]"
-    r"|(?:ここ|こちら)に[^。\n]{0,20}を(?:入れ|挿入|記載|追記)(?:る|て|します)"
+# Stand-alone placeholders, and the letters-only ones that must not be part of a word.
+PLACEHOLDER_PATTERNS: tuple[Pattern, ...] = (
+    _p("記号", tuple("○◯〇●▲△□■×"), r"[○◯〇●▲△□■×]{2,}"),
+    _p(
+        "XXX",
+        ("XX", "xxx", "ＸＸ"),
+        r"(?<![A-Za-z0-9])(?:XXX+|xxx+|ＸＸＸ*)(?![A-Za-z0-9])"
+        r"|(?<![A-Za-z0-9])XX(?=[%％円億万人社件年月日倍])",
+    ),
+    _p(
+        "要確認",
+        ("【", "["),
+        r"[【\[](?:要確認|要出典|TODO|TBD|ここに[^】\]]*|プレースホルダー?|placeholder)[】\]]",
+    ),
+    _p("TODO", ("TODO", "FIXME"), r"(?:TODO|FIXME)[:：]"),
+    _p(
+        "指示書き",
+        ("ここに", "こちらに"),
+        r"(?:ここ|こちら)に[^。\n]{0,20}を(?:入れ|挿入|記載|追記)(?:る|て|します)",
+    ),
 )
 _LIQUID_RE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}")
 _CODE_SPAN_RE = re.compile(r"`+[^`\n]*`+")
 # A paragraph may end with these without being cut off.
 _CLOSING = set('。．.！!？?」』）)】］]〉》…‥:：、"”’*_~`|>') | {"\u3000"}
 _NOT_CUT_PREFIXES = ("出典", "参考", "注", "※", "図", "表", "写真", "Source", "出所", "引用")
-_URL_END_RE = re.compile(r"https?://\S+$|\)$")
+_URL_END_RE = re.compile(r"https?://\S+$")
 
 
 def chatter_matches(text: str) -> list[tuple[str, re.Match[str]]]:
-    return [(label, m) for label, pattern in CHATTER_PATTERNS for m in pattern.finditer(text)]
+    return [(pattern.label, m) for pattern in CHATTER_PATTERNS for m in pattern.finditer(text)]
 
 
 @check("leftover")
@@ -132,21 +181,34 @@ def _markers(doc: Doc) -> Iterator[Finding]:
             )
 
 
-def _prose_blocks(doc: Doc):
-    return (b for b in doc.blocks if b.kind in {"paragraph", "list", "quote", "heading", "table"})
+_PROSE = {"paragraph", "list", "quote", "heading", "table"}
+
+
+def _matches_by_block(doc: Doc, pattern: Pattern):
+    """(block, match) for each match of `pattern` in the prose (one pass over the body, code
+    blanked out); match positions are offsets in the body."""
+    for match in pattern.finditer(doc.masked):
+        block = doc.block_at(match.start())
+        if block is not None and block.kind in _PROSE:
+            yield block, match
 
 
 def _chatter(doc: Doc) -> Iterator[Finding]:
-    for block in _prose_blocks(doc):
-        matches = chatter_matches(block.text)
-        if not matches:
-            continue
+    by_block: dict[int, list[tuple[str, int]]] = {}
+    for pattern in CHATTER_PATTERNS:
+        for block, match in _matches_by_block(doc, pattern):
+            by_block.setdefault(block.index, []).append(
+                (pattern.label, match.start() - block.start)
+            )
+    for index in sorted(by_block):
+        block = doc.blocks[index]
+        matches = by_block[index]
         spans = sentence_spans(block.text)
         hit = sorted(
             {
-                next(i for i, (s, e) in enumerate(spans) if s <= m.start() < e)
-                for _, m in matches
-                if any(s <= m.start() < e for s, e in spans)
+                next(i for i, (s, e) in enumerate(spans) if s <= at < e)
+                for _, at in matches
+                if any(s <= at < e for s, e in spans)
             }
         )
         labels = sorted({label for label, _ in matches})
@@ -182,35 +244,35 @@ def _after_space(text: str, end: int) -> int:
 
 
 def _placeholders(doc: Doc) -> Iterator[Finding]:
-    for block in _prose_blocks(doc):
-        text = _CODE_SPAN_RE.sub(lambda m: " " * len(m.group()), block.text)
-        for match in _PLACEHOLDER_RE.finditer(text):
-            start = block.start + match.start()
-            yield finding(
-                PLACEHOLDER,
-                f"{doc.line_at(start)}行目に穴埋めのままの「{match.group()}」があります。",
-                line=doc.line_at(start),
-                start=start,
-                end=block.start + match.end(),
-                excerpt=snippet(block.text[max(0, match.start() - 15) : match.end() + 15], 50),
-            )
+    source = doc.source
+    found = [m for p in PLACEHOLDER_PATTERNS for _b, m in _matches_by_block(doc, p)]
+    for match in sorted(found, key=lambda m: m.start()):
+        start = match.start()
+        yield finding(
+            PLACEHOLDER,
+            f"{doc.line_at(start)}行目に穴埋めのままの「{match.group()}」があります。",
+            line=doc.line_at(start),
+            start=start,
+            end=match.end(),
+            excerpt=snippet(source[max(0, start - 15) : match.end() + 15], 50),
+        )
 
 
 def _cut_off(doc: Doc) -> Iterator[Finding]:
     """A paragraph of sentences whose last sentence stops short. Lines without any 「。」 are
     left alone: titles, captions, book blurbs and figures (「初期投資：3,000万円」) end that way."""
     blocks = doc.blocks
-    footer_blocks = {i for f in find_footers(doc) for i in range(f.first.index, f.last.index + 1)}
+    footer_blocks = footer_block_indexes(doc)
     for block in blocks:
         if block.kind != "paragraph" or block.index in footer_blocks:
             continue
         text = block.text.rstrip()
-        if len(key(text)) < 30 or text.lstrip().startswith(_NOT_CUT_PREFIXES):
-            continue
-        if _URL_END_RE.search(text) or text[-1] in _CLOSING:
+        if len(text) < 30 or text[-1] in _CLOSING or text.lstrip().startswith(_NOT_CUT_PREFIXES):
             continue
         last_stop = max(text.rfind("。"), text.rfind("．"))
         if last_stop < 0 or len(key(text[last_stop + 1 :])) < 2:
+            continue
+        if _URL_END_RE.search(text, max(0, len(text) - 300)) or len(key(text)) < 30:
             continue
         following = blocks[block.index + 1] if block.index + 1 < len(blocks) else None
         if following is not None and following.kind in {"list", "table", "code", "quote"}:

@@ -47,6 +47,7 @@ _YEN_TO_DOLLAR = re.compile(
     rf"{_LEFT}(?P<jpy>{_SPAN})[ \t]*円[ \t]*(?:{_QUALIFIER})?[ \t]*[（(][ \t]*(?:{_APPROX})?[ \t]*"
     rf"(?P<usd>{_SPAN})[ \t]*{_DOLLAR}[ \t]*(?:{_QUALIFIER})?[ \t]*[）)]"
 )
+_HAS_UNIT = re.compile(_UNIT)
 _TOKEN = re.compile(rf"({_NUM})[ \t]*({_UNIT})?")
 _MULTIPLIER = {"兆": 10**12, "億": 10**8, "万": 10**4, "千": 10**3, None: 1, "": 1}
 _RANGE_SPLIT = re.compile(r"[ \t]*[〜～~\-–][ \t]*")
@@ -61,7 +62,10 @@ _SHARE_AFTER = re.compile(
 _GROWTH = re.compile(
     r"増|成長|向上|上昇|拡大|伸び|アップ|前年比|前年同期比|CAGR|倍|改善|超過|高速|削減|減|向上|上回|効率"
 )
-_AMOUNT_WITH_UNIT = re.compile(rf"{_LEFT}(?P<amount>{_AMOUNT})[ \t]*(?P<currency>{_DOLLAR}|円)")
+_DOLLAR_WORD = re.compile(_DOLLAR)
+_PERCENT_SIGN = re.compile(r"[%％]")
+_CURRENCY_WORD = re.compile(rf"{_DOLLAR}|円")
+_AMOUNT_TAIL = re.compile(rf"{_LEFT}(?P<amount>{_AMOUNT})[ \t]*$")
 
 
 @dataclass(frozen=True)
@@ -74,9 +78,12 @@ class Amount:
         return (self.low + self.high) / 2
 
 
+_HALF_WIDTH = str.maketrans("０１２３４５６７８９，．", "0123456789,.")
+
+
 def parse_amount(text: str) -> float:
     """「1,250億」 -> 1.25e11, 「124兆5,000億」 -> 1.245e14, 「3.5万」 -> 35000."""
-    text = unicodedata.normalize("NFKC", text).replace(",", "")
+    text = text.translate(_HALF_WIDTH).replace(",", "")
     total = 0.0
     for number, unit in _TOKEN.findall(text):
         total += float(number) * _MULTIPLIER[unit or None]
@@ -137,29 +144,42 @@ def check_numbers(draft: Draft, config: Config, context: SiteContext) -> Iterato
         text = draft.field_text(field)
         if not text:
             continue
-        masked = _mask_code(doc, text) if field == "body" else text
-        for pattern in (_DOLLAR_TO_YEN, _YEN_TO_DOLLAR):
-            for match in pattern.finditer(masked):
-                result = _currency(match, field, doc, config)
-                if result is None:
-                    continue
-                usd, jpy, found = result
-                if found is not None:
-                    yield found
-                line = doc.line_at(match.start()) if field == "body" else None
-                pairs.setdefault(usd.mid, []).append((field, line, jpy.mid, match.group()))
+        masked = doc.masked if field == "body" else text
+        for match in _pairs(masked):
+            result = _currency(match, field, doc, config)
+            if result is None:
+                continue
+            usd, jpy, found = result
+            if found is not None:
+                yield found
+            line = doc.line_at(match.start()) if field == "body" else None
+            pairs.setdefault(usd.mid, []).append((field, line, jpy.mid, match.group()))
         yield from _percent_shares(masked, field, doc)
     yield from _inconsistent(pairs)
-    yield from _notation(_mask_code(doc, draft.body), doc)
+    yield from _notation(doc.masked, doc)
 
 
-def _mask_code(doc: Doc, text: str) -> str:
-    if not doc.code_ranges:
-        return text
-    chars = list(text)
-    for start, end in doc.code_ranges:
-        chars[start:end] = " " * (end - start)
-    return "".join(chars)
+def _around(pattern: re.Pattern[str], text: str, word: re.Match[str], reach: int):
+    """The match of `pattern` that contains `word`, searching only near it: far fewer attempts
+    than trying the pattern at every digit of a long article. (Lookbehinds still see the text
+    before the window, so a number is never read from its middle.)"""
+    end = min(len(text), word.end() + reach)
+    match = pattern.search(text, max(0, word.start() - reach), end)
+    while match is not None and match.end() <= word.start():
+        match = pattern.search(text, match.end(), end)
+    if match is not None and match.start() <= word.start():
+        return match
+    return None
+
+
+def _pairs(text: str) -> Iterator[re.Match[str]]:
+    seen: set[int] = set()
+    for word in _DOLLAR_WORD.finditer(text):
+        for pattern in (_DOLLAR_TO_YEN, _YEN_TO_DOLLAR):
+            match = _around(pattern, text, word, 70)
+            if match is not None and match.start() not in seen:
+                seen.add(match.start())
+                yield match
 
 
 def _currency(match: re.Match[str], field: str, doc: Doc, config: Config):
@@ -208,7 +228,10 @@ def _currency(match: re.Match[str], field: str, doc: Doc, config: Config):
 
 
 def _percent_shares(text: str, field: str, doc: Doc) -> Iterator[Finding]:
-    for match in _PERCENT.finditer(text):
+    for sign in _PERCENT_SIGN.finditer(text):
+        match = _around(_PERCENT, text, sign, 20)
+        if match is None:
+            continue
         value = float(unicodedata.normalize("NFKC", match.group("num")).replace(",", ""))
         if value <= 100:
             continue
@@ -258,11 +281,17 @@ def _inconsistent(pairs) -> Iterator[Finding]:
 
 def _notation(text: str, doc: Doc) -> Iterator[Finding]:
     spellings: dict[tuple[float, str], dict[str, int]] = {}
-    for match in _AMOUNT_WITH_UNIT.finditer(text):
-        amount = match.group("amount").strip()
-        if not re.search(_UNIT, amount):
+    # Find the currency words first and read the amount just before each: far fewer regex
+    # attempts than trying an amount at every digit of a long article.
+    for word in _CURRENCY_WORD.finditer(text):
+        window_start = max(0, word.start() - 30)
+        match = _AMOUNT_TAIL.search(text, window_start, word.start())
+        if match is None:
             continue
-        currency = "円" if match.group("currency") == "円" else "ドル"
+        amount = match.group("amount").strip()
+        if not _HAS_UNIT.search(amount):
+            continue
+        currency = "円" if word.group() == "円" else "ドル"
         value = parse_amount(amount)
         spellings.setdefault((value, currency), {}).setdefault(amount, match.start())
     for (_value, currency), forms in spellings.items():

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from editorial.logic.draft import ERROR, INFO, Config, Draft, Edit, Finding, Fix, SiteContext
-from editorial.logic.footers import find_footers
+from editorial.logic.footers import find_footers, footer_block_indexes
 from editorial.logic.registry import check, define, finding
 from editorial.logic.text import Block, Doc, key, sentence_spans, snippet
 
@@ -46,8 +46,7 @@ class _Run:
 def check_repetition(draft: Draft, config: Config, context: SiteContext) -> Iterator[Finding]:
     doc = draft.doc
     footers = find_footers(doc)
-    footer_blocks = {i for f in footers for i in range(f.first.index, f.last.index + 1)}
-    units = _units(doc, footer_blocks)
+    units = _units(doc, footer_block_indexes(doc))
     first_seen: dict[str, int] = {}
     original: list[int | None] = [None] * len(units)
     for i, unit in enumerate(units):
@@ -61,11 +60,14 @@ def check_repetition(draft: Draft, config: Config, context: SiteContext) -> Iter
     total = sum(len(u.key) for u in units if len(u.key) >= _MIN_UNIT)
     duplicated = 0
     exact_first = _exact_first_blocks(doc)
+    by_block: dict[int, list[int]] = {}
+    for i, unit in enumerate(units):
+        by_block.setdefault(unit.block, []).append(i)
     for run in runs:
         if run.weight < config.min_repeat_chars:
             continue
         duplicated += run.weight
-        yield _run_finding(doc, units, original, run, exact_first)
+        yield _run_finding(doc, units, original, run, exact_first, by_block)
     if duplicated and total:
         share = round(100 * duplicated / total)
         yield finding(
@@ -132,6 +134,7 @@ def _run_finding(
     original: list[int | None],
     run: _Run,
     exact_first: dict[int, int],
+    by_block: dict[int, list[int]],
 ) -> Finding:
     first_unit = units[run.units[0]]
     last_unit = units[run.units[-1]]
@@ -169,7 +172,7 @@ def _run_finding(
         start=first_unit.start,
         end=last_unit.end,
         excerpt=excerpt,
-        fix=_removal_fix(doc, units, original, run, exact_first),
+        fix=_removal_fix(doc, units, original, run, exact_first, by_block),
     )
 
 
@@ -179,14 +182,12 @@ def _removal_fix(
     original: list[int | None],
     run: _Run,
     exact_first: dict[int, int],
+    by_block: dict[int, list[int]],
 ) -> Fix | None:
     """Remove the blocks the run covers completely. Safe (for bulk fixing) only when every
     removed block has an exact earlier copy that stays; a reworded copy is offered to the
     editor as a one-click fix instead."""
     run_set = set(run.units)
-    by_block: dict[int, list[int]] = {}
-    for i, unit in enumerate(units):
-        by_block.setdefault(unit.block, []).append(i)
     removable = []
     for block_index in sorted({units[i].block for i in run.units}):
         members = by_block[block_index]

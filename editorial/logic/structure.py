@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterator
 
 from editorial.logic.draft import ERROR, WARNING, Config, Draft, Edit, Finding, Fix, SiteContext
-from editorial.logic.footers import find_footers
+from editorial.logic.footers import find_footers, footer_block_indexes
 from editorial.logic.registry import check, define, finding
 from editorial.logic.text import Block, Doc, key, snippet
 
@@ -24,21 +24,18 @@ FOOTER_MID_BODY = define("structure.footer_mid_body", "本文の途中にある�
 _BOLD_LINE_RE = re.compile(r"^\s*(\*\*|__)([^*_\n]{2,60})\1\s*$")
 # Block syntax that only means something at the start of a line, found in the middle of one:
 # the Markdown was joined into a single line somewhere (a copy through a form, an API).
+# Each alternative starts with a character class or a literal so the engine can skip ahead;
+# "preceded by text on the same line" is checked afterwards (see _collapsed).
 _COLLAPSED_RE = re.compile(
-    r"(?<=\S)[ \t\u3000]+(#{2,6})[ \t]+\S"  # 「…です。 ### 見出し」
+    r"[ \t\u3000]+#{2,6}[ \t]+\S"  # 「…です。 ### 見出し」
     r"|[。！？][ \t\u3000]*#{1,6}[ \t]+\S"  # 「…です。# 見出し」
     r"|[。！？][ \t\u3000]*\*\*[^*\n]{2,40}\*\*[ \t\u3000]+(?=\S)"  # 「…です。 **見出し** 本文」
-    r"|(?<=\S)[ \t]+-{3,}[ \t]+(?=\S)"  # 「… --- …」
+    r"|[ \t]+-{3,}[ \t]+(?=\S)"  # 「… --- …」
     r"|\|[ \t]*:?-{3,}:?[ \t]*\|.*\|[ \t]*\S.*\|"  # a table on one line
 )
 _DELIMITER_ROW_RE = re.compile(r"^\s*\|?\s*:?-{1,}:?\s*(?:\|\s*:?-{1,}:?\s*)*\|?\s*$")
 _MIN_TRAILING_PROSE = 200
 _MAX_HEADING = 60
-_CODE_SPAN_RE = re.compile(r"`+[^`\n]*`+")
-
-
-def _blank(match: re.Match[str]) -> str:
-    return " " * len(match.group())
 
 
 @check("structure")
@@ -113,11 +110,11 @@ def _headings(doc: Doc) -> Iterator[Finding]:
 
 
 def _collapsed(doc: Doc) -> Iterator[Finding]:
+    reported: set[int] = set()
     for block in doc.blocks:
-        if block.kind not in {"paragraph", "heading", "list", "quote"}:
-            continue
         heading = block.heading_text if block.kind == "heading" else ""
         if len(heading) > _MAX_HEADING and "。" in heading:
+            reported.add(block.index)
             yield finding(
                 COLLAPSED,
                 f"{block.first}行目の見出しに本文（{len(heading):,}文字）がつながっています。"
@@ -127,29 +124,28 @@ def _collapsed(doc: Doc) -> Iterator[Finding]:
                 end=block.end,
                 excerpt=snippet(heading, 60),
             )
+    masked = doc.masked
+    for match in _COLLAPSED_RE.finditer(masked):
+        at = match.start()
+        if masked[at] in " \t\u3000" and (at == 0 or masked[at - 1] in "\n \t\u3000"):
+            continue  # indentation at the start of a line, not text before the marker
+        block = doc.block_at(at)
+        if block is None or block.index in reported:
             continue
-        for line_number in range(block.first, block.last + 1):
-            line = doc.line(line_number)
-            text = line.text
-            if block.kind == "heading" and line_number == block.first:
-                text = text.lstrip("# ")  # the heading's own markers are fine
-                offset = len(line.text) - len(text)
-            else:
-                offset = 0
-            match = _COLLAPSED_RE.search(_CODE_SPAN_RE.sub(_blank, text))
-            if match:
-                start = line.start + offset + match.start()
-                yield finding(
-                    COLLAPSED,
-                    f"{line_number}行目（{len(line.text):,}文字）に、行頭にあるはずの Markdown"
-                    f"「{snippet(match.group().strip(), 20)}」が行の途中にあります。改行が失われ、"
-                    "見出しや段落が1行につながっています。",
-                    line=line_number,
-                    start=start,
-                    end=line.start + offset + match.end(),
-                    excerpt=snippet(text[max(0, match.start() - 20) : match.end() + 20], 60),
-                )
-                break  # one finding per block is enough to send the editor there
+        if block.kind not in {"paragraph", "heading", "list", "quote"}:
+            continue
+        reported.add(block.index)  # one finding per block is enough to send the editor there
+        line = doc.line(doc.line_at(match.start()))
+        yield finding(
+            COLLAPSED,
+            f"{line.number}行目（{len(line.text):,}文字）に、行頭にあるはずの Markdown"
+            f"「{snippet(match.group().strip(), 20)}」が行の途中にあります。改行が失われ、"
+            "見出しや段落が1行につながっています。",
+            line=line.number,
+            start=match.start(),
+            end=match.end(),
+            excerpt=snippet(masked[max(line.start, match.start() - 20) : match.end() + 20], 60),
+        )
 
 
 def _setext(doc: Doc) -> Iterator[Finding]:
@@ -219,7 +215,7 @@ def _footers_mid_body(doc: Doc) -> Iterator[Finding]:
     footers = find_footers(doc)
     if not footers:
         return
-    footer_blocks = {i for f in footers for i in range(f.first.index, f.last.index + 1)}
+    footer_blocks = footer_block_indexes(doc)
     trailing = [0] * (len(doc.blocks) + 1)
     for block in reversed(doc.blocks):
         weight = 0

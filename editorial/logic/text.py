@@ -11,7 +11,7 @@ import bisect
 import re
 import unicodedata
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
@@ -38,6 +38,7 @@ CONFLICT_LINE_RE = re.compile(r"^(?:<{7}|>{7}|\|{7})(?:[ \t].*)?$|^={7}[ \t]*$")
 _SENTENCE_RE = re.compile(r"[^。！？!?\n]+(?:[。！？!?]+[」』）)\]】\"”’]*)?|[。！？!?]+")
 _LINK_TARGET_RE = re.compile(r"\]\([^)\s]*(?:\s+\"[^\"]*\")?\)")
 _NON_WORD_RE = re.compile(r"[\W_]+")
+_CODE_SPAN_RE = re.compile(r"`+[^`\n]*`+")
 _VOICED = "\u3099\u309a"
 
 
@@ -45,11 +46,19 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+@lru_cache(maxsize=16384)
 def key(text: str) -> str:
     """Comparison key: width-folded, lower-case, without link targets, whitespace,
-    punctuation and Markdown markup. Two passages with the same key say the same thing."""
-    text = _LINK_TARGET_RE.sub("]", text)
-    return _NON_WORD_RE.sub("", nfkc(text).lower())
+    punctuation and Markdown markup. Two passages with the same key say the same thing.
+    (Cached: several checks ask for the key of the same block.)"""
+    if "](" in text:
+        text = _LINK_TARGET_RE.sub("]", text)
+    # Punctuation goes first: what remains (letters, kana, kanji, digits) is usually already
+    # in NFKC form, and the normalisation is skipped.
+    text = _NON_WORD_RE.sub("", text)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = _NON_WORD_RE.sub("", unicodedata.normalize("NFKC", text))
+    return text.lower()
 
 
 def _devoice_table() -> dict[int, int]:
@@ -114,7 +123,7 @@ class Block:
     text: str
     level: int = 0  # heading level
 
-    @property
+    @cached_property
     def heading_text(self) -> str:
         match = _HEADING_RE.match(self.text)
         return match.group(2).strip() if match else ""
@@ -129,6 +138,8 @@ class Doc:
 
     def __init__(self, source: str):
         self.source = source
+        # What the checks derive from the document once and share (footers, masked text).
+        self.derived: dict = {}
         self.lines = self._split_lines(source)
         self._line_starts = [line.start for line in self.lines]
         self.blocks = self._read_blocks()
@@ -215,6 +226,28 @@ class Doc:
     def code_ranges(self) -> list[tuple[int, int]]:
         return [(b.start, b.end) for b in self.blocks if b.kind == "code"]
 
+    @cached_property
+    def masked(self) -> str:
+        """The source with fenced code blocks and inline code spans blanked out (same length,
+        line breaks kept), for checks that search the prose with one regular expression."""
+        chars = list(self.source)
+        for start, end in self.code_ranges:
+            for i in range(start, end):
+                if chars[i] != "\n":
+                    chars[i] = " "
+        text = "".join(chars)
+        return _CODE_SPAN_RE.sub(lambda m: " " * len(m.group()), text)
+
+    def block_at(self, offset: int) -> Block | None:
+        """The block containing a character offset."""
+        starts = self.derived.get("block_starts")
+        if starts is None:
+            starts = self.derived["block_starts"] = [b.start for b in self.blocks]
+        index = bisect.bisect_right(starts, offset) - 1
+        if index >= 0 and offset <= self.blocks[index].end:
+            return self.blocks[index]
+        return None
+
     def in_code(self, offset: int) -> bool:
         return any(start <= offset < end for start, end in self.code_ranges)
 
@@ -252,7 +285,14 @@ class Doc:
         return start, end
 
 
+# A line can only be one of the single-line kinds if it starts with one of these.
+_SINGLE_LINE_STARTS = frozenset("#<>|=-*_~{[【＜（(EeＥ")
+
+
 def _single_line_kind(text: str) -> str | None:
+    first = text.lstrip()[:1]
+    if first not in _SINGLE_LINE_STARTS:
+        return None
     if _HEADING_RE.match(text):
         return "heading"
     if CONFLICT_LINE_RE.match(text):
