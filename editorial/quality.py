@@ -303,7 +303,9 @@ def _save_fixed(post: Post, texts: dict[str, str], *, by, labels: list[str], dat
 def apply_fix(post: Post, fingerprint: str, *, by, version: int | None = None) -> Finding:
     """Apply the fix of one finding (the admin's one-click button). Refuses when the post was
     saved since the page showed the finding, or when the finding no longer applies."""
-    current = posts_for_checking(Post.objects.select_for_update().filter(pk=post.pk)).get()
+    current = posts_for_checking(
+        Post.objects.select_for_update(of=("self",)).filter(pk=post.pk)
+    ).get()
     if version is not None and current.version != version:
         raise FixError(
             "この記事は、画面を開いた後に保存されています。ページを読み込み直してから修正してください。"

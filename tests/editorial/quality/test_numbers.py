@@ -71,6 +71,12 @@ def test_a_rate_outside_the_band_but_within_2x_is_a_warning():
     assert found.severity == "warning"
 
 
+def test_a_conversion_off_by_more_than_2x_is_an_error():
+    # 400 yen to the dollar is 2.7 times the reference rate of 150.
+    [found] = only("numbers.currency_off", body="1億ドル（約400億円）の投資を発表した。\n")
+    assert found.severity == "error" and "約3倍ずれています" in found.message
+
+
 def test_the_rate_band_is_configurable():
     body = "1億ドル（約250億円）の投資を発表した。\n"
     assert not only("numbers.currency_rate", body=body, config=Config(yen_per_dollar=(100, 260)))

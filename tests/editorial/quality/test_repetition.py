@@ -85,7 +85,8 @@ def test_a_fix_never_removes_the_last_copy():
     # removal must then be refused.
     from editorial.logic.draft import Edit, Fix
 
-    drop_first = Fix("最初の段落を削除", "body", (Edit(0, len(PARAGRAPH_A) + 2),))
+    drop_first = Fix("最初の段落を削除", "body", (Edit(0, len(PARAGRAPH_A)),))
+    assert found.fix.edits[0].start >= len(PARAGRAPH_A)  # the two fixes do not overlap
     texts, applied = apply_fixes({"body": body}, [drop_first, found.fix])
     assert applied == [drop_first]
     assert PARAGRAPH_A in texts["body"]
