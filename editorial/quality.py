@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Max, Q, QuerySet
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -110,20 +110,38 @@ def site_context(config: Config, *, near_duplicates: bool = True) -> SiteContext
         target = by_id.get(target_post) if target_post else target_path
         if target:
             redirects[old_path if old_path.endswith("/") else old_path + "/"] = target
-    index = None
-    if near_duplicates:
-        index = NearDuplicateIndex(config)
-        rows = Post.objects.annotate(opening=Substr("body_text", 1, OPENING_CHARS * 2)).values_list(
-            "pk", "title", "status", "opening"
-        )
-        for pk, title, status, opening in rows.iterator(chunk_size=2000):
-            index.add(PostRef(pk, title, "", status), title, opening or "")
     return SiteContext(
         published_paths=frozenset(published),
         redirect_targets=redirects,
         published_posts=published,
-        near_duplicates=index,
+        near_duplicates=near_duplicate_index(config) if near_duplicates else None,
     )
+
+
+_index_cache: dict = {}
+
+
+def near_duplicate_index(config: Config) -> NearDuplicateIndex:
+    """The index of all posts' titles and openings. Every post page and publication needs it,
+    so it is kept between requests until a post is added, removed or saved."""
+    state = Post.objects.aggregate(count=Count("pk"), changed=Max("updated_at"))
+    cache_key = (
+        state["count"],
+        state["changed"],
+        config.near_duplicate_threshold,
+        config.padding_suffixes,
+    )
+    cached = _index_cache.get("index")
+    if cached is not None and cached[0] == cache_key:
+        return cached[1]
+    index = NearDuplicateIndex(config)
+    rows = Post.objects.annotate(opening=Substr("body_text", 1, OPENING_CHARS * 2)).values_list(
+        "pk", "title", "status", "opening"
+    )
+    for pk, title, status, opening in rows.iterator(chunk_size=2000):
+        index.add(PostRef(pk, title, "", status), title, opening or "")
+    _index_cache["index"] = (cache_key, index)
+    return index
 
 
 def draft_for(post: Post, texts: dict[str, str] | None = None) -> Draft:
