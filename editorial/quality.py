@@ -7,6 +7,7 @@ revisions (one click in the admin, or in bulk from `check_posts --fix` and the q
 from __future__ import annotations
 
 import difflib
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -100,7 +101,7 @@ def site_context(config: Config, *, near_duplicates: bool = True) -> SiteContext
     for pk, title, status, url_date, slug in Post.objects.published().values_list(
         "pk", "title", "status", "url_date", "slug"
     ):
-        path = article_path(url_date, slug)
+        path = unicodedata.normalize("NFC", article_path(url_date, slug))
         published[path] = PostRef(pk, title, path, status)
     by_id = {ref.id: ref.path for ref in published.values()}
     redirects = {}

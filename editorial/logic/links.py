@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import html as html_lib
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator
 from difflib import SequenceMatcher
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
@@ -26,7 +27,7 @@ from editorial.logic.draft import (
 )
 from editorial.logic.footers import DISCLOSURE_RE
 from editorial.logic.registry import check, define, finding
-from editorial.logic.text import Doc, nfkc, slug_key, snippet
+from editorial.logic.text import Doc, slug_key, snippet
 from editorial.logic.titles import lost_voiced_marks
 
 INTERNAL_MISSING = define("links.internal_missing", "存在しない記事へのリンク", ERROR)
@@ -117,7 +118,8 @@ def internal_path(url: str, config: Config) -> str | None:
     if not (url.startswith("/") or _host_in(_host(url), config.site_hosts)):
         return None
     path = urlsplit(url).path
-    return nfkc(unquote(path, errors="replace"))
+    # NFC, as slugs are stored: width forms are part of a slug and must not be folded.
+    return unicodedata.normalize("NFC", unquote(path, errors="replace"))
 
 
 def _canonical(path: str) -> str:
