@@ -3,8 +3,8 @@ editors can merge or drop one before both go out.
 
 Titles are compared as sets of character bigrams, openings as sets of 4-character shingles
 (Dice coefficient),
-after removing the generator's padding and years, which every old title shares. An inverted
-index over the rarer shingles keeps a whole-archive run close to linear.
+after removing the generator's padding and years, which every old title shares. Candidates
+come from each post's rarest shared shingles, which keeps a whole-archive run linear.
 """
 
 from __future__ import annotations
@@ -63,10 +63,19 @@ class Similar:
 
 
 class NearDuplicateIndex:
+    """Titles and openings of all posts. A query looks only at the posts that share one of its
+    rarest shingles (shared with at least one other post): two near-duplicates share most of
+    their shingles, so they meet there, and each query reads a few short postings instead of
+    comparing with the whole archive."""
+
+    TITLE_ANCHORS = 10
+    OPENING_ANCHORS = 12
+
     def __init__(self, config: Config, entries: Iterable[tuple[PostRef, str, str]] = ()):
         self.config = config
         self._entries: dict[int | None, _Entry] = {}
-        self._postings: dict[str, set[int | None]] = {}
+        self._titles: dict[str, list[int | None]] = {}
+        self._openings: dict[str, list[int | None]] = {}
         for ref, title, opening in entries:
             self.add(ref, title, opening)
 
@@ -77,30 +86,60 @@ class NearDuplicateIndex:
             _shingles(opening_key(opening_text), 4),
         )
         self._entries[ref.id] = entry
-        for shingle in entry.title | entry.opening:
-            self._postings.setdefault(shingle, set()).add(ref.id)
+        for shingle in entry.title:
+            self._titles.setdefault(shingle, []).append(ref.id)
+        for shingle in entry.opening:
+            self._openings.setdefault(shingle, []).append(ref.id)
+
+    def _anchored(
+        self,
+        shingles: frozenset[str],
+        postings: dict[str, list],
+        own: frozenset[str],
+        count: int,
+    ) -> set[int | None]:
+        """Posts found under at least two of the query's `count` rarest shared shingles (under
+        the one, if only one is shared): a near-duplicate shares most of them."""
+        limit = max(20, int(len(self._entries) * _COMMON_SHARE))
+        shared = []
+        for shingle in shingles:
+            posting = postings.get(shingle)
+            if posting is None:
+                continue
+            # `own`: the query's shingles as indexed, which the postings already count.
+            others = len(posting) - (shingle in own)
+            if 1 <= others <= limit:
+                shared.append((others, shingle))
+        shared.sort()
+        anchors = shared[:count]
+        hits: dict[int | None, int] = {}
+        for _, shingle in anchors:
+            for other in postings[shingle]:
+                hits[other] = hits.get(other, 0) + 1
+        needed = min(2, len(anchors))
+        return {other for other, n in hits.items() if n >= needed}
 
     def similar(self, post_id: int | None, title: str, opening_text: str) -> list[Similar]:
         threshold = self.config.near_duplicate_threshold
         title_set = _shingles(title_key(title, self.config), 2)
         opening_set = _shingles(opening_key(opening_text), 4)
-        limit = max(20, int(len(self._entries) * _COMMON_SHARE))
-        candidates: dict[int | None, int] = {}
-        for shingle in title_set | opening_set:
-            posting = self._postings.get(shingle)
-            if posting is None or len(posting) > limit:
-                continue
-            for other in posting:
-                if other != post_id:
-                    candidates[other] = candidates.get(other, 0) + 1
-        found = []
-        for other_id in candidates:
-            entry = self._entries[other_id]
-            title_score = _dice(title_set, entry.title)
-            opening_score = _dice(opening_set, entry.opening)
-            if title_score >= threshold or opening_score >= threshold:
-                reason = "title" if title_score >= opening_score else "opening"
-                found.append(Similar(entry.ref, max(title_score, opening_score), reason))
+        indexed = self._entries.get(post_id) if post_id is not None else None
+        own_titles = indexed.title if indexed else frozenset()
+        own_openings = indexed.opening if indexed else frozenset()
+        scores: dict[int | None, Similar] = {}
+        for reason, mine, postings, own, count in (
+            ("title", title_set, self._titles, own_titles, self.TITLE_ANCHORS),
+            ("opening", opening_set, self._openings, own_openings, self.OPENING_ANCHORS),
+        ):
+            for other_id in self._anchored(mine, postings, own, count):
+                if other_id == post_id:
+                    continue
+                entry = self._entries[other_id]
+                score = _dice(mine, getattr(entry, reason))
+                best = scores.get(other_id)
+                if score >= threshold and (best is None or score > best.score):
+                    scores[other_id] = Similar(entry.ref, score, reason)
+        found = list(scores.values())
         found.sort(key=lambda s: (-s.score, s.ref.id or 0))
         return found[:_MAX_RESULTS]
 
