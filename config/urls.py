@@ -17,6 +17,7 @@ handler404 = "blog.views.page_not_found"
 urlpatterns = [
     path("admin/editorial/desk/", desk_view, name="editorial_desk"),
     path("admin/editorial/scheduled/", scheduled_view, name="editorial_scheduled"),
+    path("admin/quality/", include("editorial.quality_urls")),
     path("admin/", admin.site.urls),
     path("preview/", include("editorial.urls")),
     path("api/", include("editorial.api.urls")),

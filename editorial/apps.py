@@ -5,3 +5,11 @@ class EditorialConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "editorial"
     verbose_name = "編集ワークフロー"
+
+    def ready(self) -> None:
+        from editorial import admin_quality, gate, quality
+
+        # The workflow runs the gate before publishing and scheduling.
+        gate.register(quality.gate_provider)
+        # The quality panel on the post page, and the admin for rules and settings.
+        admin_quality.install()

@@ -19,6 +19,9 @@ class GateFinding:
     code: str
     severity: str
     message: str
+    # Where the problem is (the quality checks fill these in): a field name and a body line.
+    field: str = ""
+    line: int | None = None
 
 
 Provider = Callable[[Post], Iterable[GateFinding]]

@@ -206,3 +206,11 @@ from editorial.api.models import (  # noqa: E402, F401
     WebhookDelivery,
     WebhookEndpoint,
 )
+
+# The quality checks' settings and stored results live in their own module.
+from editorial.quality_models import (  # noqa: E402, F401
+    CheckSeverity,
+    PostQualityReport,
+    QualitySettings,
+    StyleRule,
+)

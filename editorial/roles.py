@@ -26,7 +26,20 @@ _EDITOR_PERMS = _WRITER_PERMS + [
     "taggit.add_tag",
     "taggit.change_tag",
 ]
+# Editors maintain the house style rules; the chief editor also tunes the checks.
+_EDITOR_PERMS += [
+    "editorial.view_stylerule",
+    "editorial.add_stylerule",
+    "editorial.change_stylerule",
+    "editorial.delete_stylerule",
+    "editorial.view_checkseverity",
+    "editorial.view_qualitysettings",
+]
 _CHIEF_PERMS = _EDITOR_PERMS + [
+    "editorial.add_checkseverity",
+    "editorial.change_checkseverity",
+    "editorial.delete_checkseverity",
+    "editorial.change_qualitysettings",
     "blog.publish_post",
     "blog.override_quality_gate",
     "blog.delete_post",
@@ -55,7 +68,21 @@ def sync_roles(group_model, permission_model) -> None:
         wanted = []
         for dotted in perms:
             app_label, codename = dotted.split(".")
-            wanted.append(
-                permission_model.objects.get(content_type__app_label=app_label, codename=codename)
-            )
+            permission = permission_model.objects.filter(
+                content_type__app_label=app_label, codename=codename
+            ).first()
+            if permission is None and _model_exists(permission_model, app_label, codename):
+                raise LookupError(f"permission {dotted} does not exist")
+            if permission is not None:
+                wanted.append(permission)
         group.permissions.set(wanted)
+
+
+def _model_exists(permission_model, app_label: str, codename: str) -> bool:
+    """Whether the permission's model has been migrated yet: an early migration syncs the
+    roles before later migrations create the models some permissions belong to (they are
+    added when the roles are synced again), but a misspelt permission must still fail."""
+    model = codename.split("_", 1)[1]
+    return permission_model.objects.filter(
+        content_type__app_label=app_label, content_type__model=model
+    ).exists()

@@ -124,7 +124,7 @@ def test_quality_gate_blocks_publishing_until_a_chief_overrides_with_a_reason(us
         assert post.status == "published"
         override = post.audit_entries.get(action="override")
         assert override.note == "速報のため後で修正"
-        assert override.data["codes"] == ["leftover_marker"]
+        assert "leftover_marker" in override.data["codes"]
         assert override.actor == users["chief"]
     finally:
         gate.unregister(provider)
