@@ -17,6 +17,14 @@ _WRITER_PERMS = [
     "blog.view_affiliatebook",
     "blog.view_calltoaction",
     "taggit.view_tag",
+    # Everyone manages their own notification switches and API tokens (the AI pipeline
+    # acts through a writer's token).
+    "editorial.view_notificationpreference",
+    "editorial.add_notificationpreference",
+    "editorial.change_notificationpreference",
+    "editorial.view_apitoken",
+    "editorial.add_apitoken",
+    "editorial.change_apitoken",
 ]
 _EDITOR_PERMS = _WRITER_PERMS + [
     "blog.review_post",
@@ -25,6 +33,7 @@ _EDITOR_PERMS = _WRITER_PERMS + [
     "blog.view_redirect",
     "taggit.add_tag",
     "taggit.change_tag",
+    "editorial.view_auditentry",
 ]
 # Editors maintain the house style rules; the chief editor also tunes the checks.
 _EDITOR_PERMS += [
@@ -52,6 +61,11 @@ _CHIEF_PERMS = _EDITOR_PERMS + [
     "blog.change_redirect",
     "blog.delete_redirect",
     "taggit.delete_tag",
+    "blog.view_page",
+    "blog.add_page",
+    "blog.change_page",
+    "editorial.view_webhookendpoint",
+    "editorial.view_webhookdelivery",
 ]
 
 ROLE_PERMISSIONS: dict[str, list[str]] = {

@@ -60,3 +60,17 @@ def test_demo_contains_the_defects_the_quality_gate_must_find():
     assert {"duplicated_section", "end_marker", "first_person", "currency_conversion"} <= labels
     bodies = "\n".join(Post.objects.values_list("body", flat=True))
     assert "---END---" in bodies and "私が" in bodies
+
+
+def test_roles_reach_the_screens_they_need(client):
+    call_command("seed_demo", verbosity=0)
+    user_model = get_user_model()
+    writer = user_model.objects.get(username="writer")
+    editor = user_model.objects.get(username="editor")
+    chief = user_model.objects.get(username="chief")
+    assert writer.has_perm("editorial.add_apitoken") and not writer.has_perm("blog.publish_post")
+    assert editor.has_perm("editorial.view_auditentry")
+    assert not writer.has_perm("editorial.view_auditentry")
+    assert chief.has_perm("blog.change_page")
+    client.force_login(editor)
+    assert client.get("/admin/editorial/auditentry/").status_code == 200
