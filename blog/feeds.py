@@ -8,23 +8,30 @@ dates. Each feed answers conditional requests from its own newest change.
 from __future__ import annotations
 
 import hashlib
+import io
+from contextvars import ContextVar
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.cache import cache
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.http import http_date
+from django.utils.xmlutils import SimplerXMLGenerator
 from taggit.models import Tag
 
-from blog.cache import public_page
+from blog.cache import fragment_key, public_page
 from blog.logic.seo import absolutize_urls
 from blog.models import Category, Post
 
 FEED_ITEMS = 20
+
+# The posts whose items must be built in this request (the rest come from the cache).
+_items_to_build: ContextVar[list[int] | None] = ContextVar("feed_items_to_build", default=None)
 
 
 class _TokyoDates:
@@ -33,7 +40,42 @@ class _TokyoDates:
         return timezone.localtime(super().latest_post_date())
 
 
-class ContentRss(_TokyoDates, Rss201rev2Feed):
+class _CachedItems:
+    """Writes each item's XML once per post version and public generation, then reuses it.
+
+    Full-content items are large; escaping their HTML is most of what a feed costs, and it
+    is the same for every request until the post or the public site changes.
+    """
+
+    item_element = "item"
+
+    def write_items(self, handler):
+        keys = {
+            i: item["cache_key"]
+            for i, item in enumerate(self.items)
+            if item.get("cache_key") and not item.get("xml")
+        }
+        cached = cache.get_many(list(keys.values())) if keys else {}
+        fresh = {}
+        for i, item in enumerate(self.items):
+            key = keys.get(i)
+            xml = item.get("xml") or (cached.get(key) if key else None)
+            if xml is None:
+                buffer = io.StringIO()
+                writer = SimplerXMLGenerator(buffer, "utf-8", short_empty_elements=True)
+                writer.startElement(self.item_element, self.item_attributes(item))
+                self.add_item_elements(writer, item)
+                writer.endElement(self.item_element)
+                xml = buffer.getvalue()
+                if key:
+                    fresh[key] = xml
+            # Raw output of an already well-formed, escaped fragment.
+            handler.ignorableWhitespace(xml)
+        if fresh:
+            cache.set_many(fresh, settings.FRAGMENT_CACHE_SECONDS)
+
+
+class ContentRss(_CachedItems, _TokyoDates, Rss201rev2Feed):
     """RSS 2.0 with the full HTML in content:encoded (the summary stays in description)."""
 
     def rss_attributes(self):
@@ -44,15 +86,24 @@ class ContentRss(_TokyoDates, Rss201rev2Feed):
 
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
-        if item.get("content_html"):
-            handler.addQuickElement("content:encoded", item["content_html"])
+        handler.addQuickElement("content:encoded", content_html(item["post"]))
 
 
-class ContentAtom(_TokyoDates, Atom1Feed):
+class ContentAtom(_CachedItems, _TokyoDates, Atom1Feed):
+    item_element = "entry"
+
     def add_item_elements(self, handler, item):
         super().add_item_elements(handler, item)
-        if item.get("content_html"):
-            handler.addQuickElement("content", item["content_html"], {"type": "html"})
+        handler.addQuickElement("content", content_html(item["post"]), {"type": "html"})
+
+
+def content_html(post: Post) -> str:
+    """The full body for feed readers: absolute links, and the affiliate disclosure first
+    when the body has affiliate links."""
+    body = absolutize_urls(post.body_html, settings.SITE_URL + post.public_path)
+    if post.has_affiliate_links:
+        body = f"<p>{escape(settings.AFFILIATE_DISCLOSURE)}</p>" + body
+    return body
 
 
 def guid(post: Post) -> str:
@@ -76,13 +127,52 @@ class SiteFeed(Feed):
         return Post.objects.published()
 
     def items(self, obj):
-        return (
+        posts = (
             self.posts(obj)
             .select_related("author", "category")
             .prefetch_related("tags")
             .defer("body", "body_text", "toc")
-            .order_by("-published_at", "-pk")[:FEED_ITEMS]
+            .order_by("-published_at", "-pk")
         )
+        wanted = _items_to_build.get(None)
+        if wanted is None:
+            return posts[:FEED_ITEMS]
+        return posts.filter(pk__in=wanted) if wanted else []
+
+    def get_feed(self, obj, request):
+        """Build only the items whose XML is not cached; the others are written from cache.
+
+        One light query lists the feed's posts; Django's feed machinery (and the query that
+        loads bodies and tags) runs only for the posts that changed since they were cached.
+        """
+        listed = list(
+            self.posts(obj)
+            .order_by("-published_at", "-pk")
+            .only("pk", "version", "published_at", "content_updated_at")[:FEED_ITEMS]
+        )
+        kind = self.feed_type.__name__
+        keys = {p.pk: fragment_key("feed-item", kind, p.pk, p.version) for p in listed}
+        cached = cache.get_many(list(keys.values()))
+        token = _items_to_build.set([p.pk for p in listed if keys[p.pk] not in cached])
+        try:
+            feed = super().get_feed(obj, request)
+        finally:
+            _items_to_build.reset(token)
+        built = {item["post"].pk: item for item in feed.items}
+        items = []
+        for post in listed:
+            if post.pk in built:
+                items.append(built[post.pk])
+            elif keys[post.pk] in cached:
+                items.append(
+                    {
+                        "xml": cached[keys[post.pk]],
+                        "pubdate": self.item_pubdate(post),
+                        "updateddate": self.item_updateddate(post),
+                    }
+                )
+        feed.items = items
+        return feed
 
     def title(self, obj):
         return settings.SITE_NAME
@@ -133,10 +223,11 @@ class SiteFeed(Feed):
         return names + [tag.name for tag in item.tags.all()]
 
     def item_extra_kwargs(self, item):
-        body = absolutize_urls(item.body_html, settings.SITE_URL + item.public_path)
-        if item.has_affiliate_links:
-            body = f"<p>{escape(settings.AFFILIATE_DISCLOSURE)}</p>" + body
-        return {"content_html": body}
+        # The body is turned into feed HTML only when the item's cached XML is missing.
+        return {
+            "post": item,
+            "cache_key": fragment_key("feed-item", self.feed_type.__name__, item.pk, item.version),
+        }
 
 
 class SiteAtomFeed(SiteFeed):

@@ -153,3 +153,25 @@ def test_scheduled_post_enters_the_cached_feed_when_its_time_comes(client, setti
 
 def test_channel_dates_are_in_tokyo_time_even_without_items(client):
     assert "+0900</lastBuildDate>" in client.get("/feed.xml").content.decode()
+
+
+def test_feed_items_are_built_once_per_post_version_and_refreshed_by_an_edit(
+    client, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 0  # measure the origin: only the item cache may help
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    posts = [make_post(title=f"キャッシュ{i}", tags=["LLM", "生成AI"]) for i in range(5)]
+    first = client.get("/feed.xml").content
+    # Second request: the ETag state and the light list only; no
+    # bodies, tags or authors are loaded.
+    with django_assert_num_queries(2):
+        second = client.get("/feed.xml").content
+    assert second == first
+    _, feed = parse(client, "/atom.xml")  # the Atom items are cached separately
+    assert len(feed.entries) == 5 and feed.entries[0].content[0].type == "text/html"
+    posts[2].title = "改題した記事"
+    posts[2].save()
+    _, feed = parse(client, "/feed.xml")
+    titles = [entry.title for entry in feed.entries]
+    assert "改題した記事" in titles and "キャッシュ2" not in titles
+    assert len(titles) == 5
