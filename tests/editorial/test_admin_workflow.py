@@ -164,3 +164,25 @@ def test_desk_scheduled_page_and_index_counts(users, client):
     assert "予約C" in scheduled
     index = client.get("/admin/").content.decode()
     assert 'id="kosei-queues"' in index
+
+
+def test_publish_button_says_why_the_quality_gate_blocks_it(users, client, django_user_model):
+    from django.contrib.auth.models import Permission
+
+    post = post_in_state(
+        "approved", owner=users["writer"], body="## 見出し\n\n本文です。\n\n---END---\n"
+    )
+    publisher = django_user_model.objects.create_user(
+        "publisher", "p@example.invalid", "x", is_staff=True
+    )
+    publisher.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_post", "change_post", "publish_post"])
+    )
+    client.force_login(publisher)
+    html = client.get(f"/admin/blog/post/{post.pk}/change/").content.decode()
+    assert "品質チェックのエラーが" in html
+    assert 'class="default"\n          disabled' in html
+    client.force_login(users["chief"])
+    html = client.get(f"/admin/blog/post/{post.pk}/change/").content.decode()
+    assert "品質チェックのエラーが" in html
+    assert 'name="override_reason" rows="2" form="transition-publish" required' in html
