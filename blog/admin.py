@@ -87,14 +87,40 @@ class PostAdminForm(forms.ModelForm):
         return cleaned
 
 
-class PostBookInline(admin.TabularInline):
+class PostPartInline(admin.TabularInline):
+    """Rows that belong to a post (its books, its related posts): whoever may edit the post
+    may edit them, without separate permissions on these models (the roles grant none)."""
+
+    def _post_admin(self):
+        return self.admin_site._registry[self.parent_model]
+
+    def _may_edit(self, request, obj):
+        post_admin = self._post_admin()
+        if obj is None:
+            return post_admin.has_add_permission(request)
+        return post_admin.has_change_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return self._post_admin().has_view_or_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+
+class PostBookInline(PostPartInline):
     model = PostBook
     extra = 0
     autocomplete_fields = ["book"]
     fields = ["position", "book", "note"]
 
 
-class RelatedPostInline(admin.TabularInline):
+class RelatedPostInline(PostPartInline):
     model = RelatedPost
     fk_name = "post"
     extra = 0

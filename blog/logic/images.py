@@ -97,7 +97,7 @@ def prepare_image(
     renditions = []
     for width in rendition_widths(cleaned.width, widths):
         resized = _resize(cleaned, width)
-        for target in ("WEBP", fmt):
+        for target in dict.fromkeys(("WEBP", fmt)):  # once when the original is WebP
             renditions.append(
                 Rendition(resized.width, resized.height, target, _encode(resized, target))
             )

@@ -230,3 +230,11 @@ def test_the_lookup_costs_no_query_without_uploaded_images(django_assert_num_que
 def test_a_look_alike_url_elsewhere_is_not_swapped_for_an_unknown_key(media):
     lookup = lookup_for("![a](/media/articles/0123456789abcdef0123.png)")
     assert lookup is None
+
+
+def test_a_webp_original_has_one_rendition_per_width():
+    prepared = prepare_image(io.BytesIO(image_bytes("WEBP", size=(1000, 500))))
+    assert sorted((r.format, r.width) for r in prepared.renditions) == [
+        ("WEBP", 640),
+        ("WEBP", 1000),
+    ]
