@@ -71,6 +71,11 @@ class PostAdminForm(forms.ModelForm):
             # A form (or script) that does not send the choice keeps the current one.
             self.fields["ogp_image_source"].required = False
 
+    def clean_body(self):
+        # Browsers send textarea line breaks as CRLF; bodies are stored with LF, as the API
+        # and the importer store them, so line numbers, diffs and fixes agree everywhere.
+        return self.cleaned_data["body"].replace("\r\n", "\n")
+
     def clean_ogp_image_source(self):
         return (
             self.cleaned_data.get("ogp_image_source")
