@@ -276,3 +276,151 @@ def test_a_non_image_renamed_png_is_refused_with_a_clear_message(
     assert "拡張子だけ" in error.inner_text()
     assert page.input_value("#id_body") == body_before
     assert not ArticleImage.objects.exists()
+
+
+def test_books_are_picked_in_order_and_saved(live_server, page, django_user_model):
+    from blog.models import AffiliateBook
+
+    first = AffiliateBook.objects.create(title="生成AI活用入門", asin="4798181986")
+    second = AffiliateBook.objects.create(title="機械学習の教科書", asin="B0ABCDEFGH")
+    post = draft()
+    login(page, live_server, django_user_model)
+    open_post(page, live_server, post)
+    query = page.locator(".kd-books__query")
+    for title in ("機械学習", "生成AI"):
+        query.fill(title)
+        page.locator(".kd-books__result", has_text=title).locator("button").click()
+    page.locator(".kd-books__create summary").click()
+    page.fill("#kd-book-asin", "4297127830")
+    page.fill("#kd-book-title", "新しく登録する本")
+    page.locator(".kd-books__create button").click()
+    page.wait_for_selector(".kd-books__note:has-text('登録して追加しました')")
+    page.locator("input[name=_continue]").click()
+    page.wait_for_load_state()
+    links = list(post.book_links.order_by("position").values_list("book__asin", "position"))
+    assert links == [(second.asin, 1), (first.asin, 2), ("4297127830", 3)]
+    assert page.console_errors == []
+
+
+def test_scrolling_the_body_scrolls_the_preview_in_step(live_server, page, django_user_model):
+    sections = "\n\n".join(f"## 節{i}\n\n{PARAGRAPH}\n\n{PARAGRAPH[::-1]}" for i in range(1, 13))
+    post = draft(body=sections)
+    login(page, live_server, django_user_model)
+    open_post(page, live_server, post)
+    page.wait_for_selector(".kd-preview h2:has-text('節12')")
+    page.evaluate(
+        "(() => { const a = document.getElementById('id_body'); a.scrollTop = a.scrollHeight; })()"
+    )
+    page.wait_for_function(
+        "(() => { const p = document.querySelector('.kd-preview');"
+        " return p.scrollTop + p.clientHeight >= p.scrollHeight - 2; })()"
+    )
+    # The heading at the top of the editor is near the top of the preview.
+    page.evaluate(
+        "(() => { const a = document.getElementById('id_body');"
+        " const line = a.value.split('\\n').indexOf('## 節6');"
+        " a.scrollTop = window.KoseiDesk.desk.lineTops[line]; })()"
+    )
+    page.wait_for_timeout(300)
+    offset = page.evaluate(
+        "(() => { const p = document.querySelector('.kd-preview');"
+        " const h = Array.from(p.querySelectorAll('h2')).find(e => e.textContent === '節6');"
+        " return h.getBoundingClientRect().top - p.getBoundingClientRect().top; })()"
+    )
+    assert abs(offset) < 40, offset
+
+
+def test_at_most_one_preview_request_is_in_flight(
+    live_server, page, django_user_model, monkeypatch
+):
+    from editorial import desk
+
+    original = desk.analyse
+
+    def slow(*args, **kwargs):
+        time.sleep(0.8)  # a slow server: typing goes on while a request is answered
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(desk, "analyse", slow)
+    post = draft()
+    login(page, live_server, django_user_model)
+    open_post(page, live_server, post)
+    page.wait_for_timeout(1000)  # the first preview is done
+    open_requests, most = [], [0]
+
+    def started(request):
+        if request.url.endswith("/live/"):
+            open_requests.append(request)
+            most[0] = max(most[0], len(open_requests))
+
+    def finished(request):
+        if request in open_requests:
+            open_requests.remove(request)
+
+    page.on("request", started)
+    page.on("requestfinished", finished)
+    page.on("requestfailed", finished)
+    page.locator("#id_body").click()
+    page.keyboard.press("Control+End")
+    for word in ("一", "二", "三", "四", "五"):
+        page.keyboard.insert_text(word)
+        page.wait_for_timeout(450)  # longer than the debounce: each pause asks for a preview
+    page.wait_for_function(
+        "document.querySelector('.kd-preview').textContent.includes('一二三四五')", timeout=10000
+    )
+    assert most[0] == 1
+
+
+def test_shortcuts_for_link_and_headings(live_server, page, django_user_model):
+    post = draft(body="導入")
+    login(page, live_server, django_user_model)
+    open_post(page, live_server, post)
+    area = page.locator("#id_body")
+    area.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Control+Alt+Digit2")
+    assert page.input_value("#id_body") == "## 導入"
+    page.keyboard.press("Control+Alt+Digit3")
+    assert page.input_value("#id_body") == "### 導入"
+    page.keyboard.press("Control+Alt+Digit3")  # the same level again takes it off
+    assert page.input_value("#id_body") == "導入"
+    page.keyboard.insert_text("\n出典")
+    for _ in range(2):
+        page.keyboard.press("Shift+ArrowLeft")
+    page.keyboard.press("Control+k")
+    page.keyboard.insert_text("https://example.com/")
+    assert page.input_value("#id_body") == "導入\n[出典](https://example.com/)"
+    page.wait_for_selector(".kd-preview a[href='https://example.com/']")
+
+
+@pytest.mark.parametrize("how", ["paste", "drop"])
+def test_a_pasted_or_dropped_image_asks_for_alt_text_then_uploads(
+    live_server, page, django_user_model, media, how
+):
+    post = draft()
+    login(page, live_server, django_user_model)
+    open_post(page, live_server, post)
+    page.locator("#id_body").click()
+    page.evaluate(
+        """async (how) => {
+          const canvas = Object.assign(document.createElement('canvas'), {width: 700, height: 400});
+          canvas.getContext('2d').fillRect(0, 0, 700, 400);
+          const blob = await new Promise(done => canvas.toBlob(done, 'image/png'));
+          const data = new DataTransfer();
+          data.items.add(new File([blob], 'chart.png', {type: 'image/png'}));
+          const area = document.getElementById('id_body');
+          const event = how === 'paste'
+            ? new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true})
+            : new DragEvent('drop', {dataTransfer: data, bubbles: true, cancelable: true});
+          area.dispatchEvent(event);
+        }""",
+        how,
+    )
+    dialog = page.locator(".kd-image-dialog")
+    dialog.wait_for()
+    dialog.locator("#kd-image-alt").fill("売上の推移グラフ")
+    dialog.locator("button[type=submit]").click()
+    page.wait_for_function(
+        "document.getElementById('id_body').value.includes('![売上の推移グラフ]')"
+    )
+    assert ArticleImage.objects.get().width == 700
