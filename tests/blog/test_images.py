@@ -238,3 +238,11 @@ def test_a_webp_original_has_one_rendition_per_width():
         ("WEBP", 640),
         ("WEBP", 1000),
     ]
+
+
+@pytest.mark.django_db
+def test_the_images_admin_lists_uploads_without_an_add_form(media, admin_client):
+    image = store_upload(io.BytesIO(image_bytes("PNG", size=(800, 400))), alt="構成図")
+    html = admin_client.get("/admin/blog/articleimage/").content.decode()
+    assert f"articles/{image.key}-640w." in html and "構成図" in html and "800x400" in html
+    assert admin_client.get("/admin/blog/articleimage/add/").status_code == 403
