@@ -124,7 +124,8 @@ class DeskAdminMixin:
         return JsonResponse(desk.analyse(post, form, fix=request.POST.get("fix", "")))
 
     def autosave_view(self, request, pk=None):
-        """Keep the form in the user's autosave slot (`discard=1` empties it)."""
+        """Keep the form in the user's autosave slot: the fields, or with `patch=1` the changes
+        since the slot's `base` token (`patch-<field>`); `discard=1` empties it."""
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         post = self._desk_post(request, pk, edit=True)
@@ -132,10 +133,20 @@ class DeskAdminMixin:
             desk.discard_slot(request.user, post)
             return JsonResponse({"discarded": True})
         version = request.POST.get("version", "")
-        slot = desk.save_slot(
-            request.user, post, request.POST, int(version) if version.isdigit() else None
+        base_version = int(version) if version.isdigit() else None
+        if request.POST.get("patch"):
+            try:
+                slot = desk.patch_slot(request.user, post, request.POST, base_version)
+            except desk.PatchRefused as exc:
+                return _error(f"自動保存の差分を適用できませんでした（{exc}）。", status=409)
+        else:
+            slot = desk.save_slot(request.user, post, request.POST, base_version)
+        return JsonResponse(
+            {
+                "saved_at": timezone.localtime(slot.saved_at).strftime("%H:%M:%S"),
+                "token": desk.slot_token(slot),
+            }
         )
-        return JsonResponse({"saved_at": timezone.localtime(slot.saved_at).strftime("%H:%M:%S")})
 
     def image_upload_view(self, request):
         if request.method != "POST":

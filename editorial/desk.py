@@ -8,6 +8,7 @@ autosave slot is a separate row that only its owner sees.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -232,6 +233,54 @@ def save_slot(user, post: Post | None, data, base_version: int | None) -> Autosa
         except IntegrityError:  # the timer and the page-leave beacon raced to create it
             continue
     return AutosaveSlot.objects.get(user=user, post=post)
+
+
+def slot_token(slot: AutosaveSlot) -> str:
+    """Identifies what a slot holds, so a patch is applied only to the text it was made from."""
+    return slot.saved_at.isoformat()
+
+
+class PatchRefused(ValueError):
+    pass
+
+
+def _splice(base: str, patch: dict) -> str:
+    """Apply {start, end, text, length} counted in UTF-16 code units, as JavaScript counts."""
+    units = base.encode("utf-16-le", "surrogatepass")
+    try:
+        start, end, length = int(patch["start"]), int(patch["end"]), int(patch["length"])
+        text = str(patch["text"])
+    except (KeyError, TypeError, ValueError):
+        raise PatchRefused("malformed patch") from None
+    if len(units) // 2 != length or not 0 <= start <= end <= length:
+        raise PatchRefused("the patch was made from other text")
+    spliced = units[: 2 * start] + text.encode("utf-16-le", "surrogatepass") + units[2 * end :]
+    return spliced.decode("utf-16-le", "surrogatepass")
+
+
+@transaction.atomic
+def patch_slot(user, post: Post | None, data, base_version: int | None) -> AutosaveSlot:
+    """Apply the changes typed since the last autosave to the slot (what the page sends as it
+    closes: browsers deliver at most 64 KB then, less than a long article). `base` must name
+    what the slot holds now; raises PatchRefused otherwise and saves nothing."""
+    slot = AutosaveSlot.objects.select_for_update().filter(user=user, post=post).first()
+    if slot is None or data.get("base") != slot_token(slot):
+        raise PatchRefused("the slot changed since the page last saved it")
+    values = dict(slot.data)
+    for name in AUTOSAVE_FIELDS:
+        raw = data.get(f"patch-{name}")
+        if raw is None:
+            continue
+        try:
+            patch = json.loads(raw)
+        except ValueError:
+            raise PatchRefused("malformed patch") from None
+        values[name] = _splice(values.get(name, ""), patch)[:MAX_FIELD_CHARS]
+    slot.data = values
+    slot.base_version = base_version if base_version is not None else slot.base_version
+    slot.saved_at = timezone.now()
+    slot.save()
+    return slot
 
 
 def discard_slot(user, post: Post | None) -> None:

@@ -207,6 +207,12 @@
     this.form.addEventListener("change", function (event) {
       if (LIVE_FIELDS.includes(event.target.name)) desk.schedule();
     });
+    // The category is a select2 autocomplete, which reports changes through jQuery only.
+    if (window.django && window.django.jQuery) {
+      window.django.jQuery(this.form).on("change", "select", function () {
+        if (LIVE_FIELDS.includes(this.name)) desk.schedule();
+      });
+    }
     this.toolbar.addEventListener("click", function (event) {
       const button = event.target.closest(".kd-tool");
       if (button) desk.command(button.dataset.command);

@@ -14,61 +14,114 @@
     const desk = kosei.desk;
     let submitting = false;
     let paused = false;
+    let saving = false;
+    // What the server's slot holds, as this page last saved it, and the token naming it: the
+    // page-leave beacon sends only the changes against it (a beacon carries at most 64 KB,
+    // less than a long article).
+    let slotValues = null;
+    let token = "";
+    let early = null;
 
-    function state() {
-      const values = {};
+    function values() {
+      const current = {};
       for (const name of FIELDS) {
         const input = desk.field(name);
-        if (input) values[name] = input.value.replace(/\r\n/g, "\n");
+        if (input) current[name] = input.value.replace(/\r\n/g, "\n");
       }
-      return JSON.stringify(values);
+      return current;
     }
+
+    function state() { return JSON.stringify(values()); }
 
     const initial = state();
     let lastSaved = initial;
 
-    function payload() {
-      const data = desk.fieldData(FIELDS);
+    function base() {
+      const data = new FormData();
+      data.append("csrfmiddlewaretoken", desk.csrf());
       const version = form.querySelector("[name=version]");
       if (version) data.append("version", version.value);
       return data;
+    }
+
+    function full(current) {
+      const data = base();
+      for (const [name, value] of Object.entries(current)) data.append(name, value);
+      return data;
+    }
+
+    // The change from `old` to `value` as one splice, in UTF-16 units like the strings.
+    function splice(old, value) {
+      let start = 0;
+      while (start < old.length && start < value.length && old[start] === value[start]) start++;
+      let endOld = old.length;
+      let endNew = value.length;
+      while (endOld > start && endNew > start && old[endOld - 1] === value[endNew - 1]) { endOld--; endNew--; }
+      return { start: start, end: endOld, text: value.slice(start, endNew), length: old.length };
+    }
+
+    function save(force) {
+      if (!config.autosaveUrl || paused || submitting || saving) return;
+      const current = values();
+      const serialised = JSON.stringify(current);
+      if (serialised === lastSaved && !force) return;
+      saving = true;
+      // A plain request (not keepalive, which is limited to 64 KB like a beacon).
+      fetch(config.autosaveUrl, { method: "POST", body: full(current), credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.json();
+        })
+        .then(function (result) {
+          lastSaved = serialised;
+          slotValues = current;
+          token = result.token;
+          stamp("自動保存しました（" + result.saved_at + "）");
+        })
+        .catch(function () {
+          kosei.setStatus("自動保存できませんでした。通信を確かめてください（入力は画面に残っています）。", "error");
+        })
+        .finally(function () { saving = false; });
+    }
+
+    function saveOnLeave() {
+      if (!config.autosaveUrl || paused || submitting) return;
+      const current = values();
+      const serialised = JSON.stringify(current);
+      if (serialised === lastSaved) return;
+      let data;
+      if (token && slotValues) {
+        data = base();
+        data.append("patch", "1");
+        data.append("base", token);
+        for (const [name, value] of Object.entries(current)) {
+          if (value !== slotValues[name]) data.append("patch-" + name, JSON.stringify(splice(slotValues[name] || "", value)));
+        }
+      } else {
+        data = full(current);
+      }
+      if (navigator.sendBeacon && navigator.sendBeacon(config.autosaveUrl, data)) {
+        lastSaved = serialised;
+        // The slot now has a new token this page cannot know: save in full when it is back.
+        token = "";
+        slotValues = null;
+      }
     }
 
     function stamp(text) {
       kosei.setStatus(text, "saved");
     }
 
-    function save() {
-      if (!config.autosaveUrl || paused || submitting) return;
-      const current = state();
-      if (current === lastSaved) return;
-      fetch(config.autosaveUrl, { method: "POST", body: payload(), credentials: "same-origin", keepalive: true })
-        .then(function (response) {
-          if (!response.ok) throw new Error("HTTP " + response.status);
-          return response.json();
-        })
-        .then(function (result) {
-          lastSaved = current;
-          stamp("自動保存しました（" + result.saved_at + "）");
-        })
-        .catch(function () {
-          kosei.setStatus("自動保存できませんでした。通信を確かめてください（入力は画面に残っています）。", "error");
-        });
-    }
-
-    function saveOnLeave() {
-      if (!config.autosaveUrl || paused || submitting) return;
-      const current = state();
-      if (current === lastSaved) return;
-      if (navigator.sendBeacon && navigator.sendBeacon(config.autosaveUrl, payload())) {
-        lastSaved = current;
-      }
-    }
-
     if (config.autosaveUrl) {
       setInterval(save, Math.max(1, config.autosaveSeconds) * 1000);
+      // The first change is saved soon, so that leaving the page can send only what follows.
+      form.addEventListener("input", function () {
+        if (token || early) return;
+        early = setTimeout(function () { early = null; save(); }, 2000);
+      });
       document.addEventListener("visibilitychange", function () {
         if (document.visibilityState === "hidden") saveOnLeave();
+        else if (!token && lastSaved !== initial) save(true);
       });
       window.addEventListener("pagehide", saveOnLeave);
     }
@@ -97,7 +150,7 @@
       }
       offer.remove();
       paused = false;
-      lastSaved = state();
+      save(true); // the slot keeps this text; the page learns its token for later patches
       kosei.setStatus("自動保存の内容を復元しました（まだ保存していません。確かめて保存してください）。", "ok");
       desk.refresh();
     });

@@ -187,6 +187,33 @@ def test_closing_the_tab_mid_edit_and_reopening_offers_the_autosaved_text(
     assert reopened.console_errors == []
 
 
+def test_a_long_article_closed_mid_edit_keeps_what_was_typed_last(
+    live_server, page, django_user_model
+):
+    # 40,000 characters are about 120 KB: more than a page-leave beacon may carry, so the
+    # page sends only what changed since its last autosave.
+    long_body = "## 背景\n\n" + "\n\n".join(f"{i}段落目。{PARAGRAPH}" for i in range(400))
+    assert len(long_body.encode()) > 64 * 1024
+    post = draft(body=long_body)
+    login(page, live_server, django_user_model)
+    open_post(page, live_server, post)
+    type_at_end(page, "\n\n最初に書き足した段落。")
+    page.wait_for_selector(".kd-status:has-text('自動保存しました')", timeout=8000)
+    type_at_end(page, "\n\n閉じる直前の段落。")
+    page.on("dialog", lambda dialog: dialog.accept())
+    with page.expect_event("close"):
+        page.close(run_before_unload=True)
+    deadline = time.monotonic() + 10
+    body = ""
+    while time.monotonic() < deadline:
+        slot = AutosaveSlot.objects.filter(post=post).first()
+        body = slot.data.get("body", "") if slot else ""
+        if body.endswith("閉じる直前の段落。"):
+            break
+        time.sleep(0.1)
+    assert body == long_body + "\n\n最初に書き足した段落。\n\n閉じる直前の段落。"
+
+
 def test_the_timer_autosaves_while_typing(live_server, page, django_user_model, settings):
     settings.EDITORIAL_AUTOSAVE_SECONDS = 1
     post = draft()

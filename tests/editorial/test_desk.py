@@ -400,3 +400,41 @@ def test_json_endpoints_answer_json():
     response = live(logged_in(account), draft_of(account), body="x")
     assert response["Content-Type"] == "application/json"
     json.loads(response.content)
+
+
+def test_leaving_the_page_sends_only_the_changes_since_the_last_autosave():
+    account = writer()
+    post = draft_of(account)
+    client = logged_in(account)
+    long_body = "前半の段落。" * 20_000 + "😀絵文字のあと。"  # far over a beacon's 64 KB
+    token = autosave(client, post, body=long_body, title="題").json()["token"]
+    # JavaScript counts UTF-16 units: the emoji is two.
+    end = len(long_body.encode("utf-16-le")) // 2
+    patch = {"start": end, "end": end, "text": "\n書き足した。", "length": end}
+    response = autosave(
+        client, post, patch="1", base=token, **{"patch-body": json.dumps(patch, ensure_ascii=False)}
+    )
+    assert response.status_code == 200
+    slot = AutosaveSlot.objects.get()
+    assert slot.data["body"] == long_body + "\n書き足した。"
+    assert slot.data["title"] == "題"
+    assert response.json()["token"] != token
+
+
+def test_a_patch_made_from_other_text_is_refused_and_changes_nothing():
+    account = writer()
+    post = draft_of(account)
+    client = logged_in(account)
+    token = autosave(client, post, body="一二三").json()["token"]
+    wrong_length = json.dumps({"start": 0, "end": 1, "text": "X", "length": 99})
+    assert (
+        autosave(client, post, patch="1", base=token, **{"patch-body": wrong_length}).status_code
+        == 409
+    )
+    stale = json.dumps({"start": 0, "end": 1, "text": "X", "length": 3})
+    response = autosave(client, post, patch="1", base="2000-01-01", **{"patch-body": stale})
+    assert response.status_code == 409 and "差分を適用できませんでした" in response.json()["error"]
+    assert AutosaveSlot.objects.get().data["body"] == "一二三"
+    # No slot yet: nothing to patch.
+    other = draft_of(account)
+    assert autosave(client, other, patch="1", base="", **{"patch-body": stale}).status_code == 409
