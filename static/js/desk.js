@@ -127,6 +127,8 @@
     this.timer = null;
     this.findings = [];
     this.lineTops = [];
+    this.heights = new Map();
+    this.measureKey = "";
     this.listeners = [];
     this.build();
     this.bind();
@@ -458,30 +460,43 @@
     const borders = px("borderLeftWidth") + px("borderRightWidth");
     const scrollbar = area.offsetWidth - area.clientWidth - borders;
     const width = area.getBoundingClientRect().width - borders - scrollbar - px("paddingLeft") - px("paddingRight");
-    mirror.style.width = Math.max(0, width) + "px";
-    for (const name of ["fontFamily", "fontSize", "fontWeight", "lineHeight", "letterSpacing", "tabSize", "wordBreak", "overflowWrap"]) {
-      mirror.style[name] = style[name];
+    const fonts = ["fontFamily", "fontSize", "fontWeight", "lineHeight", "letterSpacing", "tabSize", "wordBreak", "overflowWrap"];
+    const key = width + "|" + fonts.map(function (name) { return style[name]; }).join("|");
+    if (key !== this.measureKey || this.heights.size > 20000) {
+      // Heights depend on the width and the font only: measured once per distinct line.
+      this.measureKey = key;
+      this.heights = new Map();
+      mirror.style.width = Math.max(0, width) + "px";
+      for (const name of fonts) mirror.style[name] = style[name];
     }
+    const heights = this.heights;
     const lines = area.value.split("\n");
-    const fragment = document.createDocumentFragment();
-    for (const line of lines) fragment.append(el("div", { text: line || "\u200b" }));
-    mirror.replaceChildren(fragment);
+    const unknown = Array.from(new Set(lines.filter(function (line) { return !heights.has(line); })));
+    if (unknown.length) {
+      const probes = unknown.map(function (line) { return el("div", { text: line || "\u200b" }); });
+      mirror.replaceChildren.apply(mirror, probes);
+      probes.forEach(function (probe, i) { heights.set(unknown[i], probe.getBoundingClientRect().height); });
+      mirror.replaceChildren();
+    }
+    // Reuse the number elements; only their count and heights change while typing.
+    const numbers = this.gutterInner;
+    while (numbers.children.length > lines.length) numbers.lastChild.remove();
+    while (numbers.children.length < lines.length) {
+      numbers.append(el("div", { className: "kd-line", text: String(numbers.children.length + 1) }));
+    }
     const tops = [];
-    const numbers = document.createDocumentFragment();
     let y = padTop;
-    const rows = mirror.children;
-    for (let i = 0; i < rows.length; i++) {
-      const height = rows[i].getBoundingClientRect().height;
+    for (let i = 0; i < lines.length; i++) {
+      const height = heights.get(lines[i]);
       tops.push(y);
       y += height;
-      const number = el("div", { className: "kd-line", text: String(i + 1) });
-      number.style.height = height + "px";
-      numbers.append(number);
+      const node = numbers.children[i];
+      const wanted = height + "px";
+      if (node.style.height !== wanted) node.style.height = wanted;
     }
     this.lineTops = tops;
-    this.gutterInner.style.paddingTop = padTop + "px";
-    this.gutterInner.replaceChildren(numbers);
-    this.gutterInner.style.transform = "translateY(" + -area.scrollTop + "px)";
+    numbers.style.paddingTop = padTop + "px";
+    numbers.style.transform = "translateY(" + -area.scrollTop + "px)";
     this.markLines();
   };
 

@@ -80,6 +80,17 @@ def type_at_end(page, text):
     page.keyboard.insert_text(text)
 
 
+def assert_numbers_follow_wrapping(page):
+    numbered, wrapped, visible = page.evaluate(
+        """() => { const d = window.KoseiDesk.desk; const s = getComputedStyle(d.area);
+          const rows = Array.from(d.gutterInner.children);
+          const total = rows.reduce((sum, n) => sum + parseFloat(n.style.height), 0);
+          return [total + parseFloat(s.paddingTop) + parseFloat(s.paddingBottom),
+                  d.area.scrollHeight, d.area.clientHeight]; }"""
+    )
+    assert abs(max(numbered, visible) - wrapped) < 2, (numbered, wrapped)
+
+
 def test_typing_updates_the_preview_and_the_counters(
     live_server, page, django_user_model, output_dir
 ):
@@ -104,9 +115,15 @@ def test_typing_updates_the_preview_and_the_counters(
         page.keyboard.press("Shift+ArrowLeft")
     page.keyboard.press("Control+b")
     assert page.input_value("#id_body").endswith("**強調したい**")
-    # Line numbers: one per source line.
+    # Line numbers: one per source line, each as tall as its line is when wrapped.
     lines = page.input_value("#id_body").count("\n") + 1
     assert page.locator(".kd-gutter .kd-line").count() == lines
+    assert_numbers_follow_wrapping(page)
+    # Lines of every length from 1 to 150 characters: a wrap width off by even one
+    # character puts some line's number out of step.
+    page.fill("#id_body", "\n".join("あ" * n + "。" for n in range(1, 151)))
+    page.wait_for_timeout(200)
+    assert_numbers_follow_wrapping(page)
     # Nothing was saved.
     assert Post.objects.get(pk=post.pk).body == f"## 背景\n\n{PARAGRAPH}\n"
     page.locator(".kd-wide-toggle").click()
@@ -335,6 +352,7 @@ def test_scrolling_the_body_scrolls_the_preview_in_step(live_server, page, djang
     login(page, live_server, django_user_model)
     open_post(page, live_server, post)
     page.wait_for_selector(".kd-preview h2:has-text('節12')")
+    assert_numbers_follow_wrapping(page)  # a body much taller than the editor
     page.evaluate(
         "(() => { const a = document.getElementById('id_body'); a.scrollTop = a.scrollHeight; })()"
     )
