@@ -88,6 +88,7 @@ class EditorChangeList(ChangeList):
         return (
             super()
             .get_queryset(request, exclude_parameters)
+            .prefetch_related(None)  # the admin's queryset prefetches tags; the list shows none
             .annotate(
                 last_editor_username=Subquery(latest.values("created_by__username")[:1]),
                 last_editor_first=Subquery(latest.values("created_by__first_name")[:1]),
@@ -163,13 +164,12 @@ class PostListMixin:
 
     list_display = [
         "title",
-        "status_label",
+        "state",
         "quality_counts",
         "category",
         "author",
         "published_jst",
         "last_editor",
-        "tag_list",
     ]
     list_filter = [StateFilter, QualityFilter, "category", "author", "noindex"]
     list_select_related = ["category", "author", "quality_report"]
@@ -188,20 +188,28 @@ class PostListMixin:
 
     # --- columns ----------------------------------------------------------------------------
 
+    @admin.display(description="状態", ordering="status")
+    def state(self, obj):
+        # The time of a scheduled post is in the publication column.
+        return "予約" if workflow.is_scheduled(obj) else obj.get_status_display()
+
     @admin.display(description="品質", ordering="quality_report__errors")
     def quality_counts(self, obj):
         report = getattr(obj, "quality_report", None)
         if report is None:
             return format_html('<span class="kd-q kd-q--none">{}</span>', "未チェック")
         stale = report.post_version != obj.version
-        css = "error" if report.errors else ("warning" if report.warnings else "ok")
         return format_html(
-            '<span class="kd-q kd-q--{}" title="{}">エラー {} ・ 警告 {}{}</span>',
-            css,
+            '<span class="kd-q" title="{}"><span class="kd-q__n{}">エラー {}</span> '
+            '<span class="kd-q__n{}">警告 {}</span>{}</span>',
             f"{timezone.localtime(report.checked_at):%Y-%m-%d %H:%M} にチェック",
+            " kd-q--error" if report.errors else "",
             report.errors,
+            " kd-q--warning" if report.warnings else "",
             report.warnings,
-            "（保存後未チェック）" if stale else "",
+            format_html(' <span class="kd-q--stale">{}</span>', "（保存後未チェック）")
+            if stale
+            else "",
         )
 
     @admin.display(description="公開日時（JST）", ordering="published_at")
