@@ -313,7 +313,10 @@ class AutosaveOffer:
 
     @property
     def data(self) -> dict:
-        return self.slot.data
+        """What the page puts back into the form; `labels` names the chosen category, since
+        the category's autocomplete only has the option it currently shows."""
+        labels = {"category": _category_label(self.slot.data.get("category", ""))}
+        return {"fields": self.slot.data, "labels": labels}
 
 
 def autosave_offer(user, post: Post | None) -> AutosaveOffer | None:

@@ -60,7 +60,7 @@
       return { start: start, end: endOld, text: value.slice(start, endNew), length: old.length };
     }
 
-    function save(force) {
+    function save(force, message) {
       if (!config.autosaveUrl || paused || submitting || saving) return;
       const current = values();
       const serialised = JSON.stringify(current);
@@ -76,7 +76,7 @@
           lastSaved = serialised;
           slotValues = current;
           token = result.token;
-          stamp("自動保存しました（" + result.saved_at + "）");
+          stamp(message || "自動保存しました（" + result.saved_at + "）");
         })
         .catch(function () {
           kosei.setStatus("自動保存できませんでした。通信を確かめてください（入力は画面に残っています）。", "error");
@@ -144,14 +144,21 @@
     const saved = JSON.parse(dataNode.textContent);
 
     offer.querySelector(".kd-restore__apply").addEventListener("click", function () {
-      for (const [name, value] of Object.entries(saved)) {
+      for (const [name, value] of Object.entries(saved.fields)) {
         const input = desk.field(name);
-        if (input) kosei.setFieldValue(input, value);
+        if (!input) continue;
+        const label = saved.labels[name];
+        if (input.tagName === "SELECT" && value && label && !Array.from(input.options).some(function (o) { return o.value === value; })) {
+          input.append(new Option(label, value)); // an autocomplete holds only its current choice
+        }
+        kosei.setFieldValue(input, value);
+        if (input.tagName === "SELECT" && window.django && window.django.jQuery) window.django.jQuery(input).trigger("change");
       }
       offer.remove();
       paused = false;
-      save(true); // the slot keeps this text; the page learns its token for later patches
-      kosei.setStatus("自動保存の内容を復元しました（まだ保存していません。確かめて保存してください）。", "ok");
+      const restored = "自動保存の内容を復元しました（まだ保存していません。確かめて保存してください）。";
+      kosei.setStatus(restored, "ok");
+      save(true, restored); // the slot keeps this text; the page learns its token for patches
       desk.refresh();
     });
 

@@ -187,7 +187,7 @@ def test_reopening_the_post_offers_the_autosave_with_a_diff_to_its_owner_only():
     script = re.search(
         r'<script id="kd-autosave-data" type="application/json">(.*?)</script>', html
     )
-    assert json.loads(script.group(1))["body"] == "一行目\n二行目を直した\n"
+    assert json.loads(script.group(1))["fields"]["body"] == "一行目\n二行目を直した\n"
     assert (
         "保存していない編集"
         not in logged_in(other)
@@ -438,3 +438,17 @@ def test_a_patch_made_from_other_text_is_refused_and_changes_nothing():
     # No slot yet: nothing to patch.
     other = draft_of(account)
     assert autosave(client, other, patch="1", base="", **{"patch-body": stale}).status_code == 409
+
+
+def test_the_offer_names_the_autosaved_category_for_the_autocomplete():
+    account = writer()
+    post = draft_of(account)
+    chosen = make_category(name="生成AI活用")
+    autosave(logged_in(account), post, category=str(chosen.pk))
+    html = logged_in(account).get(reverse("admin:blog_post_change", args=[post.pk])).content
+    script = re.search(
+        r'<script id="kd-autosave-data" type="application/json">(.*?)</script>', html.decode()
+    )
+    data = json.loads(script.group(1))
+    assert data["fields"]["category"] == str(chosen.pk)
+    assert data["labels"]["category"] == "生成AI活用"
