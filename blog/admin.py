@@ -2,6 +2,7 @@ from functools import partial
 
 from django import forms
 from django.contrib import admin
+from django.core.files.storage import default_storage
 from django.db.models import Count
 from django.http import JsonResponse
 from django.urls import path, reverse, reverse_lazy
@@ -13,6 +14,7 @@ from taggit.models import Tag
 from blog import admin_ogp
 from blog.models import (
     AffiliateBook,
+    ArticleImage,
     Author,
     CallToAction,
     Category,
@@ -71,6 +73,11 @@ class PostAdminForm(forms.ModelForm):
             # A form (or script) that does not send the choice keeps the current one.
             self.fields["ogp_image_source"].required = False
 
+    def clean_body(self):
+        # Browsers send textarea line breaks as CRLF; bodies are stored with LF, as the API
+        # and the importer store them, so line numbers, diffs and fixes agree everywhere.
+        return self.cleaned_data["body"].replace("\r\n", "\n")
+
     def clean_ogp_image_source(self):
         return (
             self.cleaned_data.get("ogp_image_source")
@@ -87,14 +94,40 @@ class PostAdminForm(forms.ModelForm):
         return cleaned
 
 
-class PostBookInline(admin.TabularInline):
+class PostPartInline(admin.TabularInline):
+    """Rows that belong to a post (its books, its related posts): whoever may edit the post
+    may edit them, without separate permissions on these models (the roles grant none)."""
+
+    def _post_admin(self):
+        return self.admin_site._registry[self.parent_model]
+
+    def _may_edit(self, request, obj):
+        post_admin = self._post_admin()
+        if obj is None:
+            return post_admin.has_add_permission(request)
+        return post_admin.has_change_permission(request, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return self._post_admin().has_view_or_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+
+class PostBookInline(PostPartInline):
     model = PostBook
     extra = 0
     autocomplete_fields = ["book"]
     fields = ["position", "book", "note"]
 
 
-class RelatedPostInline(admin.TabularInline):
+class RelatedPostInline(PostPartInline):
     model = RelatedPost
     fk_name = "post"
     extra = 0
@@ -282,6 +315,38 @@ class AffiliateBookAdmin(admin.ModelAdmin):
     @admin.display(description="Amazon")
     def amazon_link(self, obj):
         return format_html('<a href="{0}" rel="noopener">{0}</a>', obj.amazon_url)
+
+
+@admin.register(ArticleImage)
+class ArticleImageAdmin(admin.ModelAdmin):
+    """Images uploaded from the post page (the upload itself happens there, with alt text)."""
+
+    list_display = ["thumbnail", "alt", "format", "dimensions", "size", "post", "created_at"]
+    list_filter = ["format"]
+    search_fields = ["alt", "key"]
+    list_select_related = ["post"]
+    readonly_fields = ["thumbnail", "markdown", "alt", "post", "uploaded_by", "created_at"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description="画像")
+    def thumbnail(self, obj):
+        smallest = min(obj.renditions, key=lambda r: r["width"], default=None)
+        url = default_storage.url(smallest["name"]) if smallest else obj.url
+        return format_html('<img src="{}" alt="" width="120" loading="lazy">', url)
+
+    @admin.display(description="大きさ")
+    def dimensions(self, obj):
+        return f"{obj.width}x{obj.height}"
+
+    @admin.display(description="本文に書く Markdown")
+    def markdown(self, obj):
+        return f"![{obj.alt}]({obj.url})"
 
 
 @admin.register(CallToAction)

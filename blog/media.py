@@ -7,7 +7,7 @@ from django.views.static import serve
 # Content-addressed names: a file at one of these paths never changes, so browsers, CDNs and
 # social networks may keep it for a year without asking again.
 IMMUTABLE = "public, max-age=31536000, immutable"
-IMMUTABLE_PREFIXES = ("ogp/cards/", "ogp/uploads/")
+IMMUTABLE_PREFIXES = ("ogp/cards/", "ogp/uploads/", "articles/")
 
 
 def serve_media(request, path: str):

@@ -549,7 +549,9 @@ class Post(models.Model):
         return None
 
     def render(self) -> None:
-        rendered = render_markdown(self.body)
+        from blog.images import lookup_for  # it queries ArticleImage, defined below
+
+        rendered = render_markdown(self.body, images=lookup_for(self.body))
         self.body_html = rendered.html
         self.toc = [{"level": e.level, "id": e.id, "title": e.title} for e in rendered.toc]
         self.body_text = rendered.text
@@ -715,11 +717,59 @@ class Page(models.Model):
         return f"{self.title}（{self.path}）"
 
     def save(self, *args, **kwargs) -> None:
-        self.body_html = render_markdown(self.body).html
+        from blog.images import lookup_for
+
+        self.body_html = render_markdown(self.body, images=lookup_for(self.body)).html
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return self.path
+
+
+class ArticleImage(models.Model):
+    """An image uploaded for use in article bodies, stored through STORAGES["default"] with its
+    renditions. Bodies refer to the original's URL in Markdown; rendering swaps in the
+    renditions (`blog.images.lookup_for`). Files are named by content, so they never change."""
+
+    key = models.CharField("キー", max_length=20, unique=True, editable=False)
+    original = models.FileField("元画像", max_length=200, editable=False)
+    format = models.CharField("形式", max_length=10, editable=False)
+    width = models.PositiveIntegerField("幅", editable=False)
+    height = models.PositiveIntegerField("高さ", editable=False)
+    size = models.PositiveIntegerField("バイト数", editable=False)
+    renditions = models.JSONField(
+        "リサイズ版", default=list, editable=False, help_text="[{width, height, format, name}]"
+    )
+    alt = models.CharField("代替テキスト（最初の挿入時）", max_length=300)
+    post = models.ForeignKey(
+        Post,
+        verbose_name="アップロードした記事",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="uploaded_images",
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="アップロードした人",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("アップロード日時", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "本文の画像"
+        verbose_name_plural = "本文の画像"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.alt}（{self.width}x{self.height}）"
+
+    @property
+    def url(self) -> str:
+        return self.original.url
 
 
 class SearchDocument(models.Model):

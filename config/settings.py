@@ -244,6 +244,12 @@ EDITORIAL_EDIT_APPROVED_RETURNS_TO_REVIEW = env_bool(
     "EDITORIAL_EDIT_APPROVED_RETURNS_TO_REVIEW", True
 )
 EDITORIAL_SHARE_LINK_DAYS = int(os.environ.get("EDITORIAL_SHARE_LINK_DAYS", "7"))
+# The editor's desk (docs/desk.md): how often the post page saves the form to the autosave slot.
+EDITORIAL_AUTOSAVE_SECONDS = int(os.environ.get("EDITORIAL_AUTOSAVE_SECONDS", "10"))
+
+# Images uploaded into article bodies (blog/logic/images.py): largest file and pixel count.
+ARTICLE_IMAGE_MAX_BYTES = int(os.environ.get("ARTICLE_IMAGE_MAX_BYTES", str(10 * 1024 * 1024)))
+ARTICLE_IMAGE_MAX_PIXELS = int(os.environ.get("ARTICLE_IMAGE_MAX_PIXELS", "40000000"))
 
 LOGGING = {
     "version": 1,

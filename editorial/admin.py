@@ -1,5 +1,7 @@
 """The screens editors work in: the post page with its workflow panel, history and diffs,
-review comments, share links, the work queues, the scheduled list and the audit log.
+review comments, share links, the work queues, the scheduled list and the audit log. The
+desk on the post page (live preview, autosave, images, books) is in `admin_desk.py`, the post
+list's columns, filters and bulk actions in `admin_list.py`.
 
 blog registers a plain PostAdmin; this module replaces it with one that knows the workflow
 (blog must not import editorial, so the swap happens here).
@@ -21,6 +23,8 @@ from django.utils import timezone
 from blog.admin import PostAdmin
 from blog.models import Post, PostStatus
 from editorial import notifications, workflow
+from editorial.admin_desk import DeskAdminMixin
+from editorial.admin_list import PostListMixin
 from editorial.api import admin as api_admin  # registers the API's admin screens
 from editorial.audit import log
 from editorial.logic.diff import field_changes, side_by_side
@@ -48,17 +52,8 @@ def parse_jst(value: str) -> dt.datetime | None:
     return timezone.make_aware(naive, timezone.get_default_timezone())
 
 
-class EditorialPostAdmin(PostAdmin):
+class EditorialPostAdmin(DeskAdminMixin, PostListMixin, PostAdmin):
     change_form_template = "admin/editorial/post_change_form.html"
-    list_display = [
-        "title",
-        "status_label",
-        "category",
-        "author",
-        "published_at",
-        "created_by",
-        "tag_list",
-    ]
 
     # --- permissions: the server decides, whatever the page showed -----------------------
 

@@ -198,6 +198,53 @@ class NotificationPreference(models.Model):
         return kind not in self.disabled_kinds
 
 
+class AutosaveSlot(models.Model):
+    """The form as an editor last had it on the post page, saved every few seconds while they
+    type and when the page is left. Not a revision: it never touches the post, and only its
+    owner sees it (as an offer to restore it when they open the post again). One slot per
+    user and post; `post` is empty for the slot of the user's unsaved new post."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="ユーザー",
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    post = models.ForeignKey(
+        Post,
+        verbose_name="記事",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="autosaves",
+    )
+    data = models.JSONField("入力内容", default=dict)
+    base_version = models.PositiveIntegerField(
+        "編集を始めた版", null=True, blank=True, help_text="フォームを開いたときの記事の版。"
+    )
+    saved_at = models.DateTimeField("自動保存日時", default=timezone.now)
+
+    class Meta:
+        verbose_name = "自動保存"
+        verbose_name_plural = "自動保存"
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "post"],
+                condition=models.Q(post__isnull=False),
+                name="editorial_autosave_one_per_post",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(post__isnull=True),
+                name="editorial_autosave_one_new_post",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.post_id or '新規'} ({self.saved_at:%Y-%m-%d %H:%M})"
+
+
 # The AI pipeline's records (API tokens, its drafts, proposals, webhooks) live in their own module.
 from editorial.api.models import (  # noqa: E402, F401
     ApiToken,

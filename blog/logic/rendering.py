@@ -13,13 +13,17 @@ HTML through and does not check URLs, so its output is never trusted either. The
    names. Everything not listed is dropped.
 4. Post-process the (now well-formed) HTML with the stdlib parser: lazy images, scrollable
    tables, ``rel`` on external and Amazon links, and collect the table of contents and the plain
-   text from the very HTML that is stored, so ids and titles always match it.
+   text from the very HTML that is stored, so ids and titles always match it. Images uploaded
+   through the admin get their resized renditions (``<picture>`` with WebP and ``srcset``,
+   ``width``/``height``) from an ``images`` lookup the caller passes in: this module never
+   looks anything up itself.
 """
 
 from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from urllib.parse import urlsplit
@@ -52,12 +56,38 @@ class Rendered:
     text: str
 
 
-def render_markdown(source: str) -> Rendered:
-    """Render an article body to sanitised HTML, its h2/h3 table of contents and plain text."""
+@dataclass(frozen=True)
+class ImageSource:
+    url: str
+    width: int
+
+
+@dataclass(frozen=True)
+class ResponsiveImage:
+    """An uploaded image's renditions, as the page offers them to browsers."""
+
+    src: str  # the fallback (the widest rendition in the original format)
+    width: int
+    height: int
+    sources: tuple[ImageSource, ...]  # in the original format, narrowest first
+    webp: tuple[ImageSource, ...] = ()
+
+
+# Given an <img src> from the body, the renditions of that uploaded image, or None.
+ImageLookup = Callable[[str], ResponsiveImage | None]
+
+# The body column is at most 44rem wide (--measure in site.css) and full width on phones.
+IMAGE_SIZES = "(max-width: 46rem) 100vw, 44rem"
+
+
+def render_markdown(source: str, *, images: ImageLookup | None = None) -> Rendered:
+    """Render an article body to sanitised HTML, its h2/h3 table of contents and plain text.
+
+    `images` maps the src of an uploaded image to its renditions (see ResponsiveImage)."""
     # A fresh instance per call: Markdown objects keep per-document state (footnotes, TOC,
     # the HTML stash) and are not thread-safe.
     raw_html = _build_markdown().convert(source)
-    return _post_process(_CLEANER.clean(raw_html))
+    return _post_process(_CLEANER.clean(raw_html), images)
 
 
 # --- 1. Liquid -------------------------------------------------------------------------------
@@ -250,9 +280,14 @@ def _collapse_whitespace(text: str) -> str:
     return " ".join(text.split())
 
 
+def _srcset(sources: tuple[ImageSource, ...]) -> str:
+    return ", ".join(f"{source.url} {source.width}w" for source in sources)
+
+
 class _PostProcessor(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, images: ImageLookup | None = None) -> None:
         super().__init__(convert_charrefs=True)
+        self.images = images
         self.out: list[str] = []
         self.text: list[str] = []
         self.toc: list[TocEntry] = []
@@ -260,6 +295,10 @@ class _PostProcessor(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "img":
+            responsive = self._responsive(attrs)
+            if responsive is not None:
+                self._picture(responsive, attrs)
+                return
             attrs = [*attrs, ("loading", "lazy"), ("decoding", "async")]
         elif tag == "a":
             rel = _link_rel(dict(attrs).get("href"))
@@ -275,6 +314,27 @@ class _PostProcessor(HTMLParser):
         if tag in _BLOCK_TAGS:
             self.text.append(" ")
         self.out.append(f"<{tag}{_format_attributes(attrs)}>")
+
+    def _responsive(self, attrs: list[tuple[str, str | None]]) -> ResponsiveImage | None:
+        src = dict(attrs).get("src")
+        if not src or self.images is None:
+            return None
+        return self.images(src)
+
+    def _picture(self, image: ResponsiveImage, attrs: list[tuple[str, str | None]]) -> None:
+        """An uploaded image: WebP for browsers that take it, the original format otherwise,
+        each at the widths in srcset; width and height reserve the space before it loads."""
+        kept = [(name, value) for name, value in attrs if name in {"alt", "title", "class"}]
+        self.out.append("<picture>")
+        if image.webp:
+            webp = [("type", "image/webp"), ("srcset", _srcset(image.webp))]
+            self.out.append(f"<source{_format_attributes([*webp, ('sizes', IMAGE_SIZES)])}>")
+        img = [("src", image.src)]
+        if image.sources:
+            img += [("srcset", _srcset(image.sources)), ("sizes", IMAGE_SIZES)]
+        img += [("width", str(image.width)), ("height", str(image.height)), *kept]
+        img += [("loading", "lazy"), ("decoding", "async")]
+        self.out.append(f"<img{_format_attributes(img)}></picture>")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.handle_starttag(tag, attrs)
@@ -308,8 +368,8 @@ def _format_attributes(attrs: list[tuple[str, str | None]]) -> str:
     )
 
 
-def _post_process(clean_html: str) -> Rendered:
-    parser = _PostProcessor()
+def _post_process(clean_html: str, images: ImageLookup | None = None) -> Rendered:
+    parser = _PostProcessor(images)
     parser.feed(clean_html)
     parser.close()
     return Rendered(
