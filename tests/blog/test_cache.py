@@ -108,3 +108,28 @@ def test_cached_pages_are_gzipped_for_clients_that_accept_it(client, page_cache)
     assert "Accept-Encoding" in response["Vary"]
     plain = client.get(post.get_absolute_url())
     assert not plain.has_header("Content-Encoding")
+
+
+def test_a_cached_page_is_answered_before_sessions_auth_and_the_view(
+    client, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 600
+    post = make_post(title="早く返す記事")
+    url = post.get_absolute_url()
+    first = client.get(url)
+    assert hasattr(first.wsgi_request, "user")  # the miss went through the whole stack
+    with django_assert_num_queries(0):
+        second = client.get(url)
+    assert second.content == first.content
+    assert not hasattr(second.wsgi_request, "user"), "the hit should skip the middleware below"
+    assert second["X-Frame-Options"] == "DENY"
+    assert second["ETag"] == first["ETag"]
+
+
+def test_the_early_page_cache_never_answers_editors_screens(client, settings, django_user_model):
+    settings.PAGE_CACHE_SECONDS = 600
+    boss = django_user_model.objects.create_superuser("boss", "b@example.invalid", "x")
+    client.force_login(boss)
+    client.get("/admin/")
+    response = client.get("/admin/")
+    assert hasattr(response.wsgi_request, "user")
