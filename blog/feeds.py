@@ -50,13 +50,17 @@ class _CachedItems:
     item_element = "item"
 
     def write_items(self, handler):
+        block = getattr(self, "items_block", None)
+        if block is not None:  # every item of this listing, written by an earlier request
+            handler.ignorableWhitespace(block)
+            return
         keys = {
             i: item["cache_key"]
             for i, item in enumerate(self.items)
             if item.get("cache_key") and not item.get("xml")
         }
         cached = cache.get_many(list(keys.values())) if keys else {}
-        fresh = {}
+        fresh, parts = {}, []
         for i, item in enumerate(self.items):
             key = keys.get(i)
             xml = item.get("xml") or (cached.get(key) if key else None)
@@ -71,6 +75,10 @@ class _CachedItems:
                     fresh[key] = xml
             # Raw output of an already well-formed, escaped fragment.
             handler.ignorableWhitespace(xml)
+            parts.append(xml)
+        block_key = getattr(self, "block_key", None)
+        if block_key:
+            fresh[block_key] = "".join(parts)
         if fresh:
             cache.set_many(fresh, settings.FRAGMENT_CACHE_SECONDS)
 
@@ -139,21 +147,38 @@ class SiteFeed(Feed):
             return posts[:FEED_ITEMS]
         return posts.filter(pk__in=wanted) if wanted else []
 
-    def get_feed(self, obj, request):
-        """Build only the items whose XML is not cached; the others are written from cache.
+    def listing(self, obj, request) -> list[Post]:
+        """The feed's posts with just what identifies their items (the conditional view has
+        usually listed them already)."""
+        listed = getattr(request, "feed_listing", None)
+        if listed is None:
+            listed = list(
+                self.posts(obj)
+                .order_by("-published_at", "-pk")
+                .only("pk", "version", "updated_at", "published_at", "content_updated_at")[
+                    :FEED_ITEMS
+                ]
+            )
+        return listed
 
-        One light query lists the feed's posts; Django's feed machinery (and the query that
-        loads bodies and tags) runs only for the posts that changed since they were cached.
+    def get_feed(self, obj, request):
+        """Build only what is not cached: the whole run of items for this listing if an earlier
+        request wrote it, else each item whose post changed since it was written.
+
+        Django's feed machinery (and the query that loads bodies and tags) runs only for the
+        posts that changed; an unchanged feed costs one light query and one cache read.
         """
-        listed = list(
-            self.posts(obj)
-            .order_by("-published_at", "-pk")
-            .only("pk", "version", "published_at", "content_updated_at")[:FEED_ITEMS]
-        )
+        listed = self.listing(obj, request)
         kind = self.feed_type.__name__
+        versions = repr([(p.pk, p.version) for p in listed]).encode()
+        block_key = fragment_key(
+            "feed-items", kind, hashlib.blake2b(versions, digest_size=16).hexdigest()
+        )
+        block = cache.get(block_key)
         keys = {p.pk: fragment_key("feed-item", kind, p.pk, p.version) for p in listed}
-        cached = cache.get_many(list(keys.values()))
-        token = _items_to_build.set([p.pk for p in listed if keys[p.pk] not in cached])
+        cached = {} if block is not None else cache.get_many(list(keys.values()))
+        to_build = [] if block is not None else [p.pk for p in listed if keys[p.pk] not in cached]
+        token = _items_to_build.set(to_build)
         try:
             feed = super().get_feed(obj, request)
         finally:
@@ -163,15 +188,19 @@ class SiteFeed(Feed):
         for post in listed:
             if post.pk in built:
                 items.append(built[post.pk])
-            elif keys[post.pk] in cached:
+            elif block is not None or keys[post.pk] in cached:
                 items.append(
                     {
-                        "xml": cached[keys[post.pk]],
+                        "xml": cached.get(keys[post.pk]),
                         "pubdate": self.item_pubdate(post),
                         "updateddate": self.item_updateddate(post),
                     }
                 )
         feed.items = items
+        if block is not None and len(items) == len(listed):
+            feed.items_block = block
+        else:
+            feed.block_key = block_key
         return feed
 
     def title(self, obj):
@@ -290,11 +319,8 @@ def conditional_feed(feed_class):
     @public_page
     def view(request, **kwargs):
         obj = feed.get_object(request, **kwargs)
-        state = list(
-            feed.posts(obj)
-            .order_by("-published_at", "-pk")
-            .values_list("pk", "updated_at")[:FEED_ITEMS]
-        )
+        listed = feed.listing(obj, request)
+        state = [(post.pk, post.updated_at) for post in listed]
         fingerprint = repr(
             (feed_class.__name__, getattr(obj, "pk", None), settings.SITE_URL, state)
         )
@@ -305,6 +331,7 @@ def conditional_feed(feed_class):
         if conditional is not None:
             return conditional
         request.feed_object = obj  # Feed.__call__ asks get_object again; answer from memory
+        request.feed_listing = listed
         response = feed(request, **kwargs)
         response["ETag"] = etag
         if last_modified is not None:
