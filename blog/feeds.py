@@ -175,9 +175,11 @@ class SiteFeed(Feed):
             "feed-items", kind, hashlib.blake2b(versions, digest_size=16).hexdigest()
         )
         block = cache.get(block_key)
-        keys = {p.pk: fragment_key("feed-item", kind, p.pk, p.version) for p in listed}
-        cached = {} if block is not None else cache.get_many(list(keys.values()))
-        to_build = [] if block is not None else [p.pk for p in listed if keys[p.pk] not in cached]
+        keys, cached, to_build = {}, {}, []
+        if block is None:
+            keys = {p.pk: fragment_key("feed-item", kind, p.pk, p.version) for p in listed}
+            cached = cache.get_many(list(keys.values()))
+            to_build = [p.pk for p in listed if keys[p.pk] not in cached]
         token = _items_to_build.set(to_build)
         try:
             feed = super().get_feed(obj, request)
@@ -191,7 +193,7 @@ class SiteFeed(Feed):
             elif block is not None or keys[post.pk] in cached:
                 items.append(
                     {
-                        "xml": cached.get(keys[post.pk]),
+                        "xml": cached.get(keys.get(post.pk)),
                         "pubdate": self.item_pubdate(post),
                         "updateddate": self.item_updateddate(post),
                     }
