@@ -1,10 +1,7 @@
-from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path, register_converter
 
 from blog import converters, feeds, views
-from blog.cache import public_page
-from blog.sitemaps import SITEMAPS
-from blog.views.sitemap import sitemap_index
+from blog.views.sitemap import sitemap_index, sitemap_section
 
 register_converter(converters.FourDigitYear, "yyyy")
 register_converter(converters.TwoDigits, "dd")
@@ -32,12 +29,7 @@ urlpatterns = [
     path("atom.xml", feeds.atom_feed, name="atom_feed"),
     path("feeds/<slug:slug>.xml", feeds.category_feed, name="category_feed"),
     path("sitemap.xml", sitemap_index, name="sitemap"),
-    path(
-        "sitemap-<section>.xml",
-        public_page(sitemap_views.sitemap),
-        {"sitemaps": SITEMAPS},
-        name="sitemap_section",
-    ),
+    path("sitemap-<section>.xml", sitemap_section, name="sitemap_section"),
     path("robots.txt", views.robots_txt, name="robots_txt"),
     path("llms.txt", views.llms_txt, name="llms_txt"),
 ]

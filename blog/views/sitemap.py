@@ -1,12 +1,15 @@
 """/sitemap.xml as a sitemap index pointing at the section sitemaps (absolute SITE_URL)."""
 
+import datetime as dt
+
+from django.contrib.sitemaps import views as sitemap_views
 from django.http import HttpResponse
 from django.utils.http import http_date
 from django.utils.timezone import localtime
 from django.utils.xmlutils import SimplerXMLGenerator
 
 from blog.cache import public_page
-from blog.sitemaps import index_entries
+from blog.sitemaps import SITEMAPS, index_entries
 
 
 @public_page
@@ -27,4 +30,39 @@ def sitemap_index(request):
     xml.endDocument()
     if newest is not None:
         response["Last-Modified"] = http_date(newest.timestamp())
+    return response
+
+
+def _lastmod(value) -> str:
+    # The date in Tokyo, as Django's sitemap template wrote it.
+    if isinstance(value, dt.datetime):
+        return localtime(value).date().isoformat()
+    return value.isoformat()
+
+
+@public_page
+def sitemap_section(request, section: str):
+    """One section's sitemap. Django's sitemap view gathers the URLs (pagination, 404s,
+    Last-Modified); the XML is written here directly, because its template spent most of a
+    request on 3,000 URLs (over a second) formatting dates."""
+    gathered = sitemap_views.sitemap(request, sitemaps=SITEMAPS, section=section)
+    response = HttpResponse(content_type="application/xml; charset=utf-8")
+    for header in ("Last-Modified", "X-Robots-Tag"):
+        if gathered.has_header(header):
+            response[header] = gathered[header]
+    xml = SimplerXMLGenerator(response, "utf-8")
+    xml.startDocument()
+    xml.startElement("urlset", {"xmlns": "http://www.sitemaps.org/schemas/sitemap/0.9"})
+    for url in gathered.context_data["urlset"]:
+        xml.startElement("url", {})
+        xml.addQuickElement("loc", url["location"])
+        if url.get("lastmod"):
+            xml.addQuickElement("lastmod", _lastmod(url["lastmod"]))
+        if url.get("changefreq"):
+            xml.addQuickElement("changefreq", url["changefreq"])
+        if url.get("priority"):
+            xml.addQuickElement("priority", str(url["priority"]))
+        xml.endElement("url")
+    xml.endElement("urlset")
+    xml.endDocument()
     return response
