@@ -169,14 +169,6 @@ class CallToAction(models.Model):
     def __str__(self) -> str:
         return f"{self.category or '既定'}: {self.heading}"
 
-    @classmethod
-    def for_category(cls, category_id: int | None) -> "CallToAction | None":
-        """The category's own active CTA, else the site default."""
-        candidates = cls.objects.filter(is_active=True).filter(
-            Q(category_id=category_id) | Q(category__isnull=True)
-        )
-        return min(candidates, key=lambda cta: cta.category_id is None, default=None)
-
 
 class PostStatus(models.TextChoices):
     DRAFT = "draft", "下書き"

@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from blog.models import AffiliateBook, CallToAction, Post, Redirect, StalePostError
+from blog.views.common import call_to_action_for
 from tests.factories import make_author, make_category, make_post
 
 pytestmark = pytest.mark.django_db
@@ -207,11 +208,15 @@ def test_amazon_url_is_built_from_asin_and_the_current_tag(settings):
 def test_category_cta_wins_over_the_site_default():
     news, tech = make_category(), make_category()
     CallToAction.objects.create(heading="既定", text="t", link_label="l", url="/contact/")
-    own = CallToAction.objects.create(
+    CallToAction.objects.create(
         category=news, heading="ニュース", text="t", link_label="l", url="/services/?utm_source=x"
     )
-    assert CallToAction.for_category(news.pk) == own
-    assert CallToAction.for_category(tech.pk).heading == "既定"
+    CallToAction.objects.create(
+        category=tech, heading="停止中", text="t", link_label="l", url="/x/", is_active=False
+    )
+    assert call_to_action_for(news.pk)["heading"] == "ニュース"
+    assert call_to_action_for(tech.pk)["heading"] == "既定"
+    assert call_to_action_for(None)["heading"] == "既定"
 
 
 def test_cta_url_must_be_a_site_path_or_http_url():
