@@ -208,15 +208,6 @@ class PostQuerySet(models.QuerySet):
     def with_tag(self, tag_slug: str) -> "PostQuerySet":
         return self.filter(tags__slug=tag_slug)
 
-    def for_listing(self) -> "PostQuerySet":
-        """Card data only: no bodies, a fixed number of queries however many posts."""
-        return (
-            self.select_related("author", "category")
-            .prefetch_related("tags")
-            .defer("body", "body_html", "body_text", "toc", "extra")
-            .order_by("-published_at", "-pk")
-        )
-
     def for_cards(self) -> "PostQuerySet":
         """What a card shows (title, date, category, lead): no bodies, no tags, one query."""
         return self.select_related("category").defer(*HEAVY_FIELDS).order_by("-published_at", "-pk")
