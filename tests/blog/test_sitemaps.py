@@ -93,3 +93,19 @@ def test_llms_txt_is_generated_from_the_database(client, settings):
     assert f"- [AI技術ガイド]({SITE}/category/tech/): 2件" in text
     assert f"- [研究論文]({SITE}/category/research/): 0件" in text
     assert f"- [最新のLLM記事]({SITE}{post.get_absolute_url()}): 要約です" in text
+
+
+def test_section_sitemaps_are_built_once_per_public_change(
+    client, settings, django_assert_num_queries
+):
+    settings.PAGE_CACHE_SECONDS = 0  # the section's XML is a fragment, kept without the page cache
+    first = make_post(slug="first")
+    assert locs(client, "/sitemap-posts.xml") == [SITE + first.get_absolute_url()]
+    with django_assert_num_queries(0):
+        assert client.get("/sitemap-posts.xml").status_code == 200
+    second = make_post(slug="second")
+    assert SITE + second.get_absolute_url() in locs(client, "/sitemap-posts.xml")
+    second.status = Post.Status.UNPUBLISHED
+    second.save()
+    assert locs(client, "/sitemap-posts.xml") == [SITE + first.get_absolute_url()]
+    assert client.get("/sitemap-posts.xml?p=2").status_code == 404
