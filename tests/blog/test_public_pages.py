@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from blog.models import CallToAction, Page, Post, PostBook, RelatedPost
@@ -538,3 +539,13 @@ def test_list_queries_never_read_article_bodies(client, no_page_cache, django_as
             if "blog_post" in q["sql"] and "FROM" in q["sql"]:
                 assert '"blog_post"."body_html"' not in q["sql"], (url, q["sql"])
                 assert '"blog_post"."body"' not in q["sql"], (url, q["sql"])
+
+
+def test_the_cached_page_around_an_article_follows_its_version(client, no_page_cache):
+    """The shell around the body is kept per generation; a change that bypassed the signals
+    (a bulk update bumping the version) is still never served with the old surroundings."""
+    post = make_post(title="古い見出し")
+    assert "古い見出し" in client.get(post.get_absolute_url()).content.decode()
+    Post.objects.filter(pk=post.pk).update(title="新しい見出し", version=F("version") + 1)
+    html = client.get(post.get_absolute_url()).content.decode()
+    assert "新しい見出し" in html and "古い見出し" not in html
