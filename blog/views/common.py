@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
+from django.utils.functional import cached_property
 
 from blog.cache import fragment_key
 from blog.models import CallToAction, Category
@@ -37,9 +38,37 @@ def call_to_action_for(category_id: int | None) -> dict | None:
     return (own or default or [None])[0]
 
 
-def paginate(queryset, page_number: int | str | None, per_page: int = POSTS_PER_PAGE):
-    """The page, or 404 for a page that does not exist (a crawler must not get an empty 200)."""
-    paginator = Paginator(queryset, per_page)
+class _CountedPaginator(Paginator):
+    """A paginator whose total is read from the cache of the current public generation."""
+
+    def __init__(self, *args, count_key: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.count_key = count_key
+
+    @cached_property
+    def count(self) -> int:
+        total = cache.get(self.count_key)
+        if total is None:
+            total = self.object_list.count()
+            cache.set(self.count_key, total, settings.FRAGMENT_CACHE_SECONDS)
+        return total
+
+
+def paginate(
+    queryset,
+    page_number: int | str | None,
+    per_page: int = POSTS_PER_PAGE,
+    *,
+    count_key: str | None = None,
+):
+    """The page, or 404 for a page that does not exist (a crawler must not get an empty 200).
+
+    With `count_key` (a fragment key: it names the list and the public generation) the total
+    is counted once per generation instead of on every request."""
+    if count_key is None:
+        paginator = Paginator(queryset, per_page)
+    else:
+        paginator = _CountedPaginator(queryset, per_page, count_key=count_key)
     try:
         return paginator.page(page_number or 1)
     except (EmptyPage, PageNotAnInteger):

@@ -23,7 +23,7 @@ def _list_page(request, *, posts, page: int, base_path: str, context: dict, rout
     if page == 1:
         # /page1/ is the list itself; one URL per page.
         return redirect(base_path, permanent=True)
-    page_obj = paginate(posts, page or 1)
+    page_obj = paginate(posts, page or 1, count_key=fragment_key("list-count", base_path))
     # The page around the cards is rendered once per path and public generation; the cards
     # themselves come from the database on every request.
     key = fragment_key("list-shell", request.path)
@@ -42,8 +42,23 @@ def _list_page(request, *, posts, page: int, base_path: str, context: dict, rout
         )
         shell = html.split(CARDS_MARKER, 1)
         cache.set(key, shell, settings.FRAGMENT_CACHE_SECONDS)
-    cards = "".join(card_html(post) for post in page_obj.object_list)
+    cards = _cards(posts, page_obj)
     return HttpResponse(shell[0] + (cards or EMPTY_LIST) + shell[1])
+
+
+def _cards(posts, page_obj) -> str:
+    """The page's cards: one light query for which posts (and their versions), then each card
+    from the fragment cache, built only for the posts not cached in this generation."""
+    start = page_obj.start_index() - 1 if page_obj.paginator.count else 0
+    listed = list(posts.values_list("pk", "version")[start : start + page_obj.paginator.per_page])
+    keys = {pk: fragment_key("card", pk, version) for pk, version in listed}
+    cached = cache.get_many(list(keys.values())) if keys else {}
+    missing = [pk for pk, _ in listed if keys[pk] not in cached]
+    if missing:
+        fresh = {keys[post.pk]: card_html(post) for post in posts.filter(pk__in=missing)}
+        cache.set_many(fresh, settings.FRAGMENT_CACHE_SECONDS)
+        cached.update(fresh)
+    return "".join(cached[keys[pk]] for pk, _ in listed)
 
 
 CARDS_MARKER = mark_safe("<!--kosei:cards-->")

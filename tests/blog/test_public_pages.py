@@ -515,16 +515,39 @@ def test_list_pages_run_a_fixed_number_of_queries(
     from django.core.cache import cache
 
     for url, count in [
-        ("/", 5),
-        ("/category/fixed/", 6),
-        ("/tag/共通/", 6),
-        ("/author/fixed-author/", 6),
+        ("/", 6),
+        ("/category/fixed/", 7),
+        ("/tag/共通/", 7),
+        ("/author/fixed-author/", 7),
         ("/tags/", 4),
         ("/search/?q=テスト", 6 + (connection.vendor == "postgresql")),  # + SET LOCAL
     ]:
         cache.clear()
         with django_assert_num_queries(count):
             assert client.get(url).status_code == 200, url
+    # Once the page around the cards, the count and the cards are cached in this generation,
+    # a list reads which posts are on the page (and the category, tag or author it lists).
+    for url, count in [("/", 1), ("/category/fixed/", 2), ("/tag/共通/", 2)]:
+        client.get(url)
+        with django_assert_num_queries(count):
+            assert client.get(url).status_code == 200, url
+
+
+def test_list_cards_follow_every_change(client, no_page_cache):
+    post = make_post(title="最初の見出し", category=make_category(slug="cards"))
+    assert "最初の見出し" in client.get("/category/cards/").content.decode()
+    post.title = "直した見出し"
+    post.save()
+    html = client.get("/category/cards/").content.decode()
+    assert "直した見出し" in html and "最初の見出し" not in html
+    Post.objects.filter(pk=post.pk).update(title="一括の見出し", version=F("version") + 1)
+    assert "一括の見出し" in client.get("/category/cards/").content.decode()
+    newer = make_post(title="新しい記事", category=post.category)
+    html = client.get("/category/cards/").content.decode()
+    assert html.index("新しい記事") < html.index("一括の見出し")
+    newer.status = Post.Status.UNPUBLISHED
+    newer.save()
+    assert "新しい記事" not in client.get("/category/cards/").content.decode()
 
 
 def test_list_queries_never_read_article_bodies(client, no_page_cache, django_assert_num_queries):
