@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
@@ -148,18 +149,12 @@ class SiteFeed(Feed):
         return posts.filter(pk__in=wanted) if wanted else []
 
     def listing(self, obj, request) -> list[Post]:
-        """The feed's posts with just what identifies their items (the conditional view has
-        usually listed them already)."""
-        listed = getattr(request, "feed_listing", None)
-        if listed is None:
-            listed = list(
-                self.posts(obj)
-                .order_by("-published_at", "-pk")
-                .only("pk", "version", "updated_at", "published_at", "content_updated_at")[
-                    :FEED_ITEMS
-                ]
-            )
-        return listed
+        """The feed's posts with just what identifies their items."""
+        return list(
+            self.posts(obj)
+            .order_by("-published_at", "-pk")
+            .only("pk", "version", "updated_at", "published_at", "content_updated_at")[:FEED_ITEMS]
+        )
 
     def get_feed(self, obj, request):
         """Build only what is not cached: the whole run of items for this listing if an earlier
@@ -321,23 +316,37 @@ def conditional_feed(feed_class):
     @public_page
     def view(request, **kwargs):
         obj = feed.get_object(request, **kwargs)
-        listed = feed.listing(obj, request)
-        state = [(post.pk, post.updated_at) for post in listed]
+        state = list(
+            feed.posts(obj)
+            .order_by("-published_at", "-pk")
+            .values_list("pk", "version", "updated_at")[:FEED_ITEMS]
+        )
         fingerprint = repr(
             (feed_class.__name__, getattr(obj, "pk", None), settings.SITE_URL, state)
         )
         etag = '"' + hashlib.blake2b(fingerprint.encode(), digest_size=16).hexdigest() + '"'
-        newest = max((changed for _, changed in state), default=None)
+        newest = max((changed for _, _, changed in state), default=None)
         last_modified = int(newest.timestamp()) if newest else None
         conditional = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if conditional is not None:
             return conditional
-        request.feed_object = obj  # Feed.__call__ asks get_object again; answer from memory
-        request.feed_listing = listed
-        response = feed(request, **kwargs)
+        # The whole document is a function of this listing (and of the public generation, for
+        # names and settings): written once, then served as it is until either changes.
+        key = fragment_key("feed", etag.strip('"'))
+        entry = cache.get(key)
+        if entry is None:
+            request.feed_object = obj  # Feed.__call__ asks get_object again; answer from memory
+            built = feed(request, **kwargs)
+            entry = {"content": built.content, "content_type": built["Content-Type"]}
+            if built.has_header("Last-Modified"):
+                entry["last_modified"] = built["Last-Modified"]
+            cache.set(key, entry, settings.FRAGMENT_CACHE_SECONDS)
+        response = HttpResponse(entry["content"], content_type=entry["content_type"])
         response["ETag"] = etag
         if last_modified is not None:
             response["Last-Modified"] = http_date(last_modified)
+        elif "last_modified" in entry:
+            response["Last-Modified"] = entry["last_modified"]
         return response
 
     return view

@@ -7,8 +7,10 @@ from email.utils import parsedate_to_datetime
 
 import feedparser
 import pytest
+from django.db.models import F
 from django.utils import timezone
 
+from blog.models import Post
 from tests.factories import make_category, make_post
 
 pytestmark = pytest.mark.django_db
@@ -175,3 +177,17 @@ def test_feed_items_are_built_once_per_post_version_and_refreshed_by_an_edit(
     titles = [entry.title for entry in feed.entries]
     assert "改題した記事" in titles and "キャッシュ2" not in titles
     assert len(titles) == 5
+
+
+def test_a_feed_is_written_once_per_listing_and_follows_changes_that_bypass_signals(
+    client, settings
+):
+    settings.PAGE_CACHE_SECONDS = 0
+    settings.FRAGMENT_CACHE_SECONDS = 600
+    post = make_post(title="一括更新の前")
+    assert "一括更新の前" in client.get("/feed.xml").content.decode()
+    Post.objects.filter(pk=post.pk).update(
+        title="一括更新の後", version=F("version") + 1, updated_at=timezone.now()
+    )
+    body = client.get("/feed.xml").content.decode()
+    assert "一括更新の後" in body and "一括更新の前" not in body
