@@ -83,30 +83,34 @@ class EditorialPostAdmin(DeskAdminMixin, PostListMixin, PostAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        returned = (
+        obj._returned_to_review = (
             change
-            and obj.status == PostStatus.APPROVED
-            and settings.EDITORIAL_EDIT_APPROVED_RETURNS_TO_REVIEW
             and bool(set(form.changed_data) - {"version"})
-        )
-        if returned:
-            obj.status = PostStatus.IN_REVIEW
-        super().save_model(request, obj, form, change)
-        if returned:
-            log(
+            and workflow.return_to_review_if_approved(
                 obj,
-                A.RETURNED_TO_REVIEW,
                 by=request.user,
-                from_status=PostStatus.APPROVED,
-                to_status=PostStatus.IN_REVIEW,
                 note="承認後に編集されたため、もう一度レビューが必要です。",
                 data={"fields": sorted(form.changed_data)},
             )
-            messages.warning(request, "承認後に編集したため、記事はレビュー待ちに戻りました。")
+        )
+        super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        record_revision(form.instance, by=request.user)
+        post = form.instance
+        changed_inlines = sorted(formset.prefix for formset in formsets if formset.has_changed())
+        if change and changed_inlines and not getattr(post, "_returned_to_review", False):
+            # Books and related articles are content too.
+            post._returned_to_review = workflow.return_to_review_if_approved(
+                post,
+                by=request.user,
+                note="承認後に書籍・関連記事が編集されたため、もう一度レビューが必要です。",
+                data={"inlines": changed_inlines},
+                save=True,
+            )
+        if getattr(post, "_returned_to_review", False):
+            messages.warning(request, "承認後に編集したため、記事はレビュー待ちに戻りました。")
+        record_revision(post, by=request.user)
 
     # --- the change page ----------------------------------------------------------------
 

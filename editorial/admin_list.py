@@ -9,7 +9,6 @@ The list runs a fixed number of queries however many rows it shows (a test count
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.contrib.admin.views.main import ChangeList
@@ -23,7 +22,6 @@ from taggit.utils import parse_tags
 
 from blog.models import Category, Post, PostStatus, StalePostError
 from editorial import workflow
-from editorial.audit import log
 from editorial.models import AuditEntry, Revision
 from editorial.revisions import record_revision
 
@@ -139,23 +137,14 @@ def assign(post: Post, *, by, category: Category | None, add: list[str], remove:
         names += [name for name in add if name not in names]
         if (current.category_id, sorted(names)) == before:
             return False
-        returned = (
-            current.status == S.APPROVED and settings.EDITORIAL_EDIT_APPROVED_RETURNS_TO_REVIEW
+        workflow.return_to_review_if_approved(
+            current,
+            by=by,
+            note="承認後に一覧からカテゴリ・タグを変更したため、もう一度レビューが必要です。",
         )
-        if returned:
-            current.status = S.IN_REVIEW
         current.save()
         current.tags.set(names)
         record_revision(current, by=by, note="一覧からカテゴリ・タグを一括設定")
-        if returned:
-            log(
-                current,
-                A.RETURNED_TO_REVIEW,
-                by=by,
-                from_status=S.APPROVED,
-                to_status=S.IN_REVIEW,
-                note="承認後に一覧からカテゴリ・タグを変更したため、もう一度レビューが必要です。",
-            )
     return True
 
 

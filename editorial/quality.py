@@ -20,8 +20,8 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from blog.logic.urls import article_path
-from blog.models import Category, Post, PostStatus, Redirect
-from editorial import gate
+from blog.models import Category, Post, Redirect
+from editorial import gate, workflow
 from editorial.audit import log
 from editorial.logic.checks import apply_fixes, fix_rounds, run_checks
 from editorial.logic.draft import (
@@ -298,24 +298,13 @@ def _save_fixed(post: Post, texts: dict[str, str], *, by, labels: list[str], dat
     when an approved post changes (as in the admin)."""
     for name, value in texts.items():
         setattr(post, name, value)
-    returned = (
-        post.status == PostStatus.APPROVED and settings.EDITORIAL_EDIT_APPROVED_RETURNS_TO_REVIEW
+    workflow.return_to_review_if_approved(
+        post, by=by, note="承認後に自動修正したため、もう一度レビューが必要です。"
     )
-    if returned:
-        post.status = PostStatus.IN_REVIEW
     post.save()
     note = "品質チェックの自動修正: " + "、".join(labels)
     record_revision(post, by=by, note=note[:300])
     log(post, A.QUALITY_FIX, by=by, note=note, data=data)
-    if returned:
-        log(
-            post,
-            A.RETURNED_TO_REVIEW,
-            by=by,
-            from_status=PostStatus.APPROVED,
-            to_status=PostStatus.IN_REVIEW,
-            note="承認後に自動修正したため、もう一度レビューが必要です。",
-        )
 
 
 @transaction.atomic

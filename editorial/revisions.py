@@ -83,7 +83,12 @@ def apply_snapshot(post: Post, data: dict, *, trial: bool = False) -> Post:
 @transaction.atomic
 def restore_revision(revision: Revision, *, by) -> Revision:
     """Put a revision's content back as a new save (itself a revision, so it can be undone)."""
+    from editorial import workflow
+
     post = Post.objects.select_for_update().get(pk=revision.post_id)
+    workflow.return_to_review_if_approved(
+        post, by=by, note="承認後にリビジョンを復元したため、もう一度レビューが必要です。"
+    )
     apply_snapshot(post, revision.data)
     log(post, AuditEntry.Action.RESTORE, by=by, note=f"リビジョン {revision.pk} を復元")
     return record_revision(post, by=by, note=f"リビジョン {revision.pk} から復元")

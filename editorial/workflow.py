@@ -144,8 +144,41 @@ def can_edit(user, post: Post) -> bool:
 
 
 def last_submitter_id(post: Post) -> int | None:
-    entry = post.audit_entries.filter(action=A.SUBMIT).order_by("-created_at", "-pk").first()
+    """Who asked for the current review: the last to submit, or the last to change an
+    approved post (which sent it back to review), so nobody approves their own change."""
+    entry = (
+        post.audit_entries.filter(action__in=[A.SUBMIT, A.RETURNED_TO_REVIEW])
+        .order_by("-created_at", "-pk")
+        .first()
+    )
     return entry.actor_id if entry else None
+
+
+def return_to_review_if_approved(
+    post: Post, *, by, note: str, data: dict | None = None, save: bool = False
+) -> bool:
+    """The rule for every path that changes an approved post's content (admin form and its
+    inlines, revision restore, API proposal, quality fix, bulk edit): with
+    EDITORIAL_EDIT_APPROVED_RETURNS_TO_REVIEW it goes back to review, recorded in the audit
+    log with `by` as the one who asked for the new review.
+
+    Call it before the post is saved, or with `save=True` after (the status alone is written).
+    """
+    if post.status != S.APPROVED or not settings.EDITORIAL_EDIT_APPROVED_RETURNS_TO_REVIEW:
+        return False
+    post.status = S.IN_REVIEW
+    if save:
+        post.save(update_fields=["status"])
+    log(
+        post,
+        A.RETURNED_TO_REVIEW,
+        by=by,
+        from_status=S.APPROVED,
+        to_status=S.IN_REVIEW,
+        note=note,
+        data=data,
+    )
+    return True
 
 
 def state_error(transition: Transition, post: Post, now: dt.datetime) -> str | None:

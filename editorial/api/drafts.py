@@ -184,6 +184,9 @@ def apply_proposal(proposal: RevisionProposal, *, by) -> Post:
         api_extra = data.pop("extra_api", None)
         if api_extra is not None:
             post.extra = {**(post.extra or {}), "api": api_extra}
+        workflow.return_to_review_if_approved(
+            post, by=by, note="承認後に API の更新提案を反映したため、もう一度レビューが必要です。"
+        )
         apply_snapshot(post, data)
         record_revision(post, by=by, note=f"API からの更新提案 #{proposal.pk} を反映")
         proposal.status = RevisionProposal.Status.APPLIED
