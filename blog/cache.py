@@ -214,10 +214,19 @@ def _on_post_saved(sender, instance, **kwargs) -> None:
     invalidate_public_pages(instance)
 
 
+def _on_went_live(sender, post=None, **kwargs) -> None:
+    # The request after the go-live time already starts a new generation; this makes it
+    # explicit for the workflow's job (and for any cache a time check does not cover).
+    invalidate_public_pages(post)
+
+
 def connect_signals() -> None:
     from taggit.models import Tag
 
     from blog import models
+    from blog.signals import post_went_live
+
+    post_went_live.connect(_on_went_live, dispatch_uid="kosei-went-live-cache")
 
     post_save.connect(_on_post_saved, sender=models.Post, dispatch_uid="kosei-post-saved")
     post_delete.connect(_on_change, sender=models.Post, dispatch_uid="kosei-post-deleted")

@@ -115,6 +115,18 @@ def on_post_saved(sender, instance: Post, raw: bool = False, update_fields=None,
         instance.ogp_card_note = note
 
 
+def on_post_went_live(sender, post: Post, **kwargs) -> None:
+    """At go-live (published now, or a scheduled time reached) the card must exist and show
+    what is published: drawn here if a save did not already draw it (cards off on save, a
+    failed drawing, a bulk import)."""
+    try:
+        generate_card(Post.objects.get(pk=post.pk))
+    except Post.DoesNotExist:
+        return
+    except Exception:
+        logger.exception("OGP card for post %s failed at go-live", post.pk)
+
+
 # --- bulk ------------------------------------------------------------------------------------
 
 

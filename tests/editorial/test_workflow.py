@@ -78,6 +78,26 @@ def test_scheduled_post_goes_live_at_its_time_and_the_command_announces_it_once(
     assert sent == [post.pk]
 
 
+def test_going_live_draws_the_missing_card_and_starts_a_new_public_generation(
+    users, settings, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from blog.cache import STATE_KEY, public_generation
+
+    settings.OGP_CARDS_ON_SAVE = False  # nothing drew the card when the post was saved
+    post = post_in_state("approved", owner=users["writer"], title="予約で公開される記事")
+    when = timezone.now() + dt.timedelta(minutes=5)
+    workflow.apply(post, "schedule", by=users["chief"], when=when)
+    assert not Post.objects.get(pk=post.pk).ogp_card
+    before = public_generation()
+    cache.set(STATE_KEY, {**cache.get(STATE_KEY), "next_live": None})  # a time check missed
+    with django_capture_on_commit_callbacks(execute=True):
+        assert [p.pk for p in workflow.run_due_go_lives(now=when)] == [post.pk]
+    assert Post.objects.get(pk=post.pk).ogp_card
+    assert public_generation() != before
+
+
 def test_publish_scheduled_command_prints_what_it_did(users, capsys):
     post = post_in_state("approved", owner=users["writer"], title="予約された記事")
     workflow.apply(
