@@ -36,7 +36,7 @@ from editorial.models import (
     ShareLink,
 )
 from editorial.queues import queues_for
-from editorial.revisions import record_revision, restore_revision
+from editorial.revisions import ensure_baseline, record_revision, restore_revision
 
 A = AuditEntry.Action
 
@@ -83,6 +83,8 @@ class EditorialPostAdmin(DeskAdminMixin, PostListMixin, PostAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
+        else:
+            ensure_baseline(obj)
         obj._returned_to_review = (
             change
             and bool(set(form.changed_data) - {"version"})

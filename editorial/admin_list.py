@@ -23,7 +23,7 @@ from taggit.utils import parse_tags
 from blog.models import Category, Post, PostStatus, StalePostError
 from editorial import workflow
 from editorial.models import AuditEntry, Revision
-from editorial.revisions import record_revision
+from editorial.revisions import ensure_baseline, record_revision
 
 A = AuditEntry.Action
 S = PostStatus
@@ -137,6 +137,7 @@ def assign(post: Post, *, by, category: Category | None, add: list[str], remove:
         names += [name for name in add if name not in names]
         if (current.category_id, sorted(names)) == before:
             return False
+        ensure_baseline(current)
         workflow.return_to_review_if_approved(
             current,
             by=by,

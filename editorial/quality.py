@@ -40,7 +40,7 @@ from editorial.logic.draft import StyleRule as RuleSpec
 from editorial.logic.duplicates import OPENING_CHARS, NearDuplicateIndex
 from editorial.models import AuditEntry
 from editorial.quality_models import CheckSeverity, PostQualityReport, QualitySettings, StyleRule
-from editorial.revisions import record_revision
+from editorial.revisions import ensure_baseline, record_revision
 
 A = AuditEntry.Action
 # A bulk fix runs the checks again after each round: a removed conflict marker can reveal a
@@ -296,6 +296,7 @@ def refresh_stale_reports() -> int:
 def _save_fixed(post: Post, texts: dict[str, str], *, by, labels: list[str], data: dict) -> None:
     """Save the fixed fields as a normal edit: a revision and an audit row, and back to review
     when an approved post changes (as in the admin)."""
+    ensure_baseline(post)
     for name, value in texts.items():
         setattr(post, name, value)
     workflow.return_to_review_if_approved(

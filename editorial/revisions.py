@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from blog.models import Post, PostBook, RelatedPost
+from blog.models import AffiliateBook, Author, Category, Post, PostBook, RelatedPost
 from editorial.audit import log
 from editorial.models import AuditEntry, Revision
 
@@ -31,7 +31,24 @@ def snapshot(post: Post) -> dict:
         post.related_links.order_by("position", "pk").values_list("related_id", flat=True)
     )
     data["ogp_image"] = post.ogp_image.name if post.ogp_image else ""
+    data["ogp_image_source"] = post.ogp_image_source
     return data
+
+
+def ensure_baseline(post: Post) -> Revision | None:
+    """Before the first edit of a post that has no revision yet (imported, seeded, created
+    before revisions existed), store what the database holds now, so that edit can be undone.
+    Call before saving the edit."""
+    if post.pk is None or post.revisions.exists():
+        return None
+    stored = Post.objects.get(pk=post.pk)
+    return Revision.objects.create(
+        post=stored,
+        created_by=None,
+        post_version=stored.version,
+        data=snapshot(stored),
+        note="最初の記録（編集前の内容）",
+    )
 
 
 def record_revision(post: Post, *, by=None, note: str = "") -> Revision:
@@ -56,9 +73,21 @@ def apply_snapshot(post: Post, data: dict, *, trial: bool = False) -> Post:
     for name in CONTENT_FIELDS:
         if name in data:
             setattr(post, name, data[name])
-    post.category_id = data.get("category_id")
-    if data.get("author_id"):
+    # What the snapshot points at may have been deleted since: such a reference is dropped
+    # (the category) or left as it is now (the author), never an integrity error.
+    category_id = data.get("category_id")
+    if category_id is not None and not Category.objects.filter(pk=category_id).exists():
+        category_id = None
+    post.category_id = category_id
+    if data.get("author_id") and Author.objects.filter(pk=data["author_id"]).exists():
         post.author_id = data["author_id"]
+    if not trial and "ogp_image_source" in data:
+        # Uploaded cards are stored by content and never deleted, so the name still serves.
+        image = data.get("ogp_image") or ""
+        source = data["ogp_image_source"]
+        if source != Post.OgpImageSource.UPLOADED or image:
+            post.ogp_image_source = source
+            post.ogp_image = image
     if trial:
         post.render()
         rendered = ["body_html", "toc", "body_text", "reading_time"]
@@ -67,9 +96,16 @@ def apply_snapshot(post: Post, data: dict, *, trial: bool = False) -> Post:
         post.save()
     post.tags.set(data.get("tags", []))
     post.book_links.all().delete()
+    books = data.get("books", [])
+    existing = set(
+        AffiliateBook.objects.filter(pk__in=[b["book_id"] for b in books]).values_list(
+            "pk", flat=True
+        )
+    )
     PostBook.objects.bulk_create(
         PostBook(post=post, book_id=b["book_id"], position=b["position"], note=b["note"])
-        for b in data.get("books", [])
+        for b in books
+        if b["book_id"] in existing
     )
     post.related_links.all().delete()
     RelatedPost.objects.bulk_create(
@@ -86,6 +122,7 @@ def restore_revision(revision: Revision, *, by) -> Revision:
     from editorial import workflow
 
     post = Post.objects.select_for_update().get(pk=revision.post_id)
+    ensure_baseline(post)
     workflow.return_to_review_if_approved(
         post, by=by, note="承認後にリビジョンを復元したため、もう一度レビューが必要です。"
     )

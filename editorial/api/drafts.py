@@ -29,7 +29,7 @@ from editorial.api import serializers
 from editorial.api.models import ExternalDraft, RevisionProposal
 from editorial.logic.api_input import DraftInput, InvalidInput, Problem, default_slug
 from editorial.logic.api_input import required_for_create as missing_for_create
-from editorial.revisions import apply_snapshot, record_revision, snapshot
+from editorial.revisions import apply_snapshot, ensure_baseline, record_revision, snapshot
 
 EDITABLE_STATES = frozenset({PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED})
 
@@ -184,6 +184,7 @@ def apply_proposal(proposal: RevisionProposal, *, by) -> Post:
         api_extra = data.pop("extra_api", None)
         if api_extra is not None:
             post.extra = {**(post.extra or {}), "api": api_extra}
+        ensure_baseline(post)
         workflow.return_to_review_if_approved(
             post, by=by, note="承認後に API の更新提案を反映したため、もう一度レビューが必要です。"
         )

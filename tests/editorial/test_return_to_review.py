@@ -104,3 +104,35 @@ def test_the_editor_who_changed_an_approved_post_cannot_approve_it(users, client
         workflow.apply(post, "approve", by=users["editor"])
     workflow.apply(post, "approve", by=users["editor2"])
     assert Post.objects.get(pk=post.pk).status == "approved"
+
+
+def test_the_first_edit_of_a_post_without_history_keeps_what_was_there(users, client):
+    post = post_in_state("draft", owner=users["writer"], body="取り込んだままの本文。")
+    assert post.revisions.count() == 0  # imported or seeded: no revision yet
+    client.force_login(users["writer"])
+    client.post(f"/admin/blog/post/{post.pk}/change/", same_form(post, body="書き直した本文。"))
+    first, second = post.revisions.order_by("created_at", "pk")
+    assert first.data["body"] == "取り込んだままの本文。" and first.created_by is None
+    assert second.data["body"] == "書き直した本文。"
+    restore_revision(first, by=users["writer"])
+    post.refresh_from_db()
+    assert post.body == "取り込んだままの本文。"
+
+
+def test_a_revision_restores_the_card_choice_and_survives_deleted_references(users):
+    from blog.models import Category
+
+    category = Category.objects.create(name="消えるカテゴリ", slug="gone")
+    book = make_book(asin="4062938421")
+    post = post_in_state("draft", owner=users["writer"], category=category)
+    post.book_links.create(book=book, position=0)
+    revision = record_revision(post, by=users["writer"])
+    assert revision.data["ogp_image_source"] == post.ogp_image_source
+    post.book_links.all().delete()
+    book.delete()
+    post.category = Category.objects.create(name="移った先", slug="moved")
+    post.save()
+    category.delete()
+    restore_revision(revision, by=users["editor"])
+    post.refresh_from_db()
+    assert post.category_id is None and post.book_links.count() == 0
