@@ -10,6 +10,7 @@ blog registers a plain PostAdmin; this module replaces it with one that knows th
 import contextlib
 import datetime as dt
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -332,13 +333,61 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False
 
 
+class NotificationPreferenceForm(forms.ModelForm):
+    disabled_kinds = forms.TypedMultipleChoiceField(
+        label="受け取らない通知",
+        choices=NotificationPreference.Kind.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="チェックした種類のメールは届かなくなります。",
+    )
+
+    class Meta:
+        model = NotificationPreference
+        fields = ["user", "disabled_kinds"]
+
+
 @admin.register(NotificationPreference)
 class NotificationPreferenceAdmin(admin.ModelAdmin):
-    list_display = ["user", "disabled_kinds"]
+    """Everyone switches their own notification kinds; only a superuser sees and sets others'."""
+
+    form = NotificationPreferenceForm
+    list_display = ["user", "disabled_labels"]
+
+    @admin.display(description="受け取らない通知")
+    def disabled_labels(self, obj):
+        labels = dict(NotificationPreference.Kind.choices)
+        return "、".join(str(labels.get(kind, kind)) for kind in obj.disabled_kinds) or "なし"
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
+        qs = super().get_queryset(request).select_related("user")
         return qs if request.user.is_superuser else qs.filter(user=request.user)
+
+    def get_fields(self, request, obj=None):
+        return ["user", "disabled_kinds"] if request.user.is_superuser else ["disabled_kinds"]
+
+    def _own(self, request, obj) -> bool:
+        return obj is None or request.user.is_superuser or obj.user_id == request.user.pk
+
+    def has_add_permission(self, request):
+        if request.user.is_superuser:
+            return super().has_add_permission(request)
+        mine = NotificationPreference.objects.filter(user=request.user).exists()
+        return super().has_add_permission(request) and not mine
+
+    def has_view_permission(self, request, obj=None):
+        return super().has_view_permission(request, obj) and self._own(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and self._own(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and self._own(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser:
+            obj.user = request.user  # never anybody else's, whatever the request says
+        super().save_model(request, obj, form, change)
 
 
 @staff_member_required
