@@ -145,8 +145,11 @@ def regenerate_view(model_admin, request, object_id: str):
 
 
 def regenerate_action(model_admin, request, queryset):
-    drawn, failed = 0, []
+    drawn, failed, refused = 0, [], 0
     for post in queryset.select_related("author", "category"):
+        if not model_admin.has_change_permission(request, post):
+            refused += 1  # the list may show posts this user may not edit
+            continue
         try:
             ogp_cards.generate_card(post, force=True)
             drawn += 1
@@ -156,6 +159,8 @@ def regenerate_action(model_admin, request, queryset):
         except Exception as exc:  # one broken post must not hide the others' result
             failed.append(f"{post.pk}（{exc}）")
     messages.success(request, f"{drawn} 件の OGP カードを描き直しました。")
+    if refused:
+        messages.warning(request, f"編集する権限のない {refused} 件は描き直していません。")
     if failed:
         messages.error(request, "描けなかった記事: " + "、".join(failed))
 

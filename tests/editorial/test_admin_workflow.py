@@ -187,3 +187,23 @@ def test_publish_button_says_why_the_quality_gate_blocks_it(users, client, djang
     html = client.get(f"/admin/blog/post/{post.pk}/change/").content.decode()
     assert "品質チェックのエラーが" in html
     assert 'name="override_reason" rows="2" form="transition-publish" required' in html
+
+
+def test_a_writer_redraws_only_the_cards_of_posts_they_may_edit(users, client):
+    from django.core.files.storage import default_storage
+
+    from blog.ogp_cards import generate_card
+
+    mine = post_in_state("draft", owner=users["writer"])
+    theirs = post_in_state("in_review", owner=users["other_writer"])
+    for post in (mine, theirs):
+        generate_card(post)
+        default_storage.delete(post.ogp_card.name)
+    client.force_login(users["writer"])
+    response = client.post(
+        "/admin/blog/post/",
+        {"action": "regenerate_ogp_cards", "_selected_action": [mine.pk, theirs.pk]},
+    )
+    assert response.status_code == 302
+    assert default_storage.exists(mine.ogp_card.name)
+    assert not default_storage.exists(theirs.ogp_card.name)
