@@ -315,10 +315,25 @@ admin.site.unregister(Post)
 admin.site.register(Post, EditorialPostAdmin)
 
 
+class AuditScopeFilter(admin.SimpleListFilter):
+    title = "対象"
+    parameter_name = "scope"
+
+    def lookups(self, request, model_admin):
+        return [("post", "記事"), ("site", "サイト全体（権限・トークンなど）")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "post":
+            return queryset.filter(post__isnull=False)
+        if self.value() == "site":
+            return queryset.filter(post__isnull=True)
+        return queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     list_display = ["created_at", "action", "post_title", "actor", "from_status", "to_status"]
-    list_filter = ["action", "to_status", "actor"]
+    list_filter = ["action", AuditScopeFilter, "to_status", "actor"]
     search_fields = ["post_title", "note"]
     date_hierarchy = "created_at"
     list_select_related = ["actor"]
@@ -369,11 +384,13 @@ class NotificationPreferenceAdmin(admin.ModelAdmin):
     def _own(self, request, obj) -> bool:
         return obj is None or request.user.is_superuser or obj.user_id == request.user.pk
 
-    def has_add_permission(self, request):
-        if request.user.is_superuser:
-            return super().has_add_permission(request)
-        mine = NotificationPreference.objects.filter(user=request.user).exists()
-        return super().has_add_permission(request) and not mine
+    def add_view(self, request, form_url="", extra_context=None):
+        # One row per user: someone who has theirs already changes it instead.
+        if not request.user.is_superuser:
+            mine = NotificationPreference.objects.filter(user=request.user).first()
+            if mine is not None:
+                return redirect("admin:editorial_notificationpreference_change", mine.pk)
+        return super().add_view(request, form_url, extra_context)
 
     def has_view_permission(self, request, obj=None):
         return super().has_view_permission(request, obj) and self._own(request, obj)

@@ -7,9 +7,11 @@ class EditorialConfig(AppConfig):
     verbose_name = "編集ワークフロー"
 
     def ready(self) -> None:
-        from editorial import admin_quality, gate, quality
+        from editorial import admin_access, admin_quality, gate, quality
 
         # The workflow runs the gate before publishing and scheduling.
         gate.register(quality.gate_provider)
         # The quality panel on the post page, and the admin for rules and settings.
         admin_quality.install()
+        # Role and permission changes of users and groups are written to the audit log.
+        admin_access.install()

@@ -18,6 +18,7 @@ from django.utils.html import format_html
 
 from blog.models import Post, StalePostError
 from editorial import workflow
+from editorial.admin_access import record_access_change
 from editorial.api import drafts
 from editorial.api.models import (
     ApiToken,
@@ -82,6 +83,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
         obj.created_at, obj.created_by = token.created_at, token.created_by
         obj._state.adding = False
         request._kosei_new_token = raw
+        record_access_change(
+            "API トークン",
+            f"{token.name}（{token.user}）",
+            None,
+            {"prefix": token.prefix, "user": str(token.user), "expires_at": str(token.expires_at)},
+            by=request.user,
+        )
 
     def response_add(self, request, obj, post_url_continue=None):
         # The secret exists only in this response: it is never stored in clear or in a
@@ -102,7 +110,16 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     @admin.action(description="選んだトークンを無効にする", permissions=["change"])
     def revoke(self, request, queryset):
-        count = queryset.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+        revoked = list(queryset.filter(revoked_at__isnull=True).select_related("user"))
+        count = queryset.filter(pk__in=[t.pk for t in revoked]).update(revoked_at=timezone.now())
+        for token in revoked:
+            record_access_change(
+                "API トークン",
+                f"{token.name}（{token.user}）",
+                {"prefix": token.prefix, "revoked": False},
+                {"prefix": token.prefix, "revoked": True},
+                by=request.user,
+            )
         self.message_user(request, f"{count} 件のトークンを無効にしました。", messages.SUCCESS)
 
 
