@@ -266,9 +266,7 @@ class EditorialPostAdmin(DeskAdminMixin, PostListMixin, PostAdmin):
         comment = ReviewComment.objects.create(
             post=post, author=request.user, body=body, quote=request.POST.get("quote", "").strip()
         )
-        mentioned = notifications.mentioned_users(body)
-        comment.mentions.set(mentioned)
-        notifications.mention(post, mentioned, by=request.user, text=body)
+        notifications.comment_posted(comment)
         messages.success(request, "コメントを追加しました。")
         return self._back(post)
 

@@ -99,3 +99,13 @@ def mention(post: Post, users, *, by, text: str) -> None:
         f"管理画面: {settings.SITE_URL}/admin/blog/post/{post.pk}/change/\n"
     )
     _send(K.MENTION, users, subject, body, exclude=by)
+
+
+def comment_posted(comment) -> None:
+    """Record a review comment's @mentions and notify those users (any comment: a plain one,
+    or the note of a request for changes or an approval)."""
+    mentioned = mentioned_users(comment.body)
+    if not mentioned:
+        return
+    comment.mentions.set(mentioned)
+    mention(comment.post, mentioned, by=comment.author, text=comment.body)

@@ -286,7 +286,8 @@ def apply(
             if transition.action == A.REQUEST_CHANGES
             else ReviewComment.Kind.APPROVAL
         )
-        ReviewComment.objects.create(post=current, author=by, kind=kind, body=note)
+        comment = ReviewComment.objects.create(post=current, author=by, kind=kind, body=note)
+        notifications.comment_posted(comment)
     _sync_schedule(current, transition.action, now)
     log(
         current,

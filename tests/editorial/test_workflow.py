@@ -288,3 +288,17 @@ def test_audit_log_rows_cannot_be_changed_in_the_admin(users, client, django_use
     response = client.post(f"/admin/editorial/auditentry/{entry.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert AuditEntry.objects.filter(pk=entry.pk).exists()
+
+
+def test_a_mention_in_a_request_for_changes_notifies_the_mentioned_user(
+    users, django_capture_on_commit_callbacks
+):
+    post = post_in_state("in_review", owner=users["writer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.apply(
+            post, "request_changes", by=users["editor"], note="@chief 為替の換算を見てください"
+        )
+    comment = ReviewComment.objects.get(post=post)
+    assert list(comment.mentions.all()) == [users["chief"]]
+    mention_mails = [m for m in mail.outbox if "メンション" in m.subject]
+    assert [m.to for m in mention_mails] == [[users["chief"].email]]
