@@ -53,7 +53,9 @@ def test_a_finding_selects_its_place_and_the_fix_removes_it(
     page.wait_for_load_state()
     assert "を適用しました" in page.content()
     post.refresh_from_db()
-    assert "---END---" not in post.body and post.revisions.count() == 1
+    # The post had no history: the fix keeps what was there first, then its own revision.
+    assert "---END---" not in post.body and post.revisions.count() == 2
+    assert "---END---" in post.revisions.order_by("pk").first().data["body"]
     assert page.console_errors == []
 
 
