@@ -43,6 +43,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from taggit.models import Tag
 
+from blog import ogp_cards
 from blog.logic import frontmatter, jekyll
 from blog.logic.asin import asin_error, normalize_asin
 from blog.logic.urls import SLUG_FORBIDDEN, slug_error
@@ -501,16 +502,19 @@ class Importer:
             else:
                 sources.append(source)
 
-        if self.dry_run:
-            # Everything a real run does, in one transaction rolled back at the end: the report
-            # is the real one and nothing is written (image files are not stored either).
-            with transaction.atomic():
+        # Social cards are not drawn post by post here (2,500 drawings would take minutes, and
+        # a dry run must write no file): `generate_ogp --missing` draws them afterwards.
+        with ogp_cards.cards_paused():
+            if self.dry_run:
+                # Everything a real run does, in one transaction rolled back at the end: the
+                # report is the real one and nothing is written (no image files either).
+                with transaction.atomic():
+                    self._run_sources(sources)
+                    transaction.set_rollback(True)
+            else:
+                # Committed in batches (see _run_sources): an interrupted run keeps its work
+                # and the next run carries on from there.
                 self._run_sources(sources)
-                transaction.set_rollback(True)
-        else:
-            # Committed in batches (see _run_sources): an interrupted run keeps its work and
-            # the next run carries on from there.
-            self._run_sources(sources)
         self.report.posts.sort(key=lambda p: p["file"])
         return self.report
 

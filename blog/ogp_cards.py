@@ -11,6 +11,8 @@ import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -98,13 +100,27 @@ def generate_card(post: Post, *, force: bool = False) -> ogp.Card | None:
     return card
 
 
+_paused: ContextVar[bool] = ContextVar("ogp_cards_paused", default=False)
+
+
+@contextmanager
+def cards_paused():
+    """Saves inside this block draw no card: a bulk job (the Jekyll import) leaves them to
+    `generate_ogp --missing`, which draws on every core, and a dry run writes no file."""
+    token = _paused.set(True)
+    try:
+        yield
+    finally:
+        _paused.reset(token)
+
+
 def on_post_saved(sender, instance: Post, raw: bool = False, update_fields=None, **kwargs):
     """Draw the card as part of saving: the editor waits for the drawing (~0.1 s), nothing more.
 
     A save with `update_fields` is a background job touching a column, not an edit of what the
     card shows. A failure is logged and shown on the post's admin page; it never loses the save.
     """
-    if raw or update_fields is not None or not settings.OGP_CARDS_ON_SAVE:
+    if raw or update_fields is not None or not settings.OGP_CARDS_ON_SAVE or _paused.get():
         return
     try:
         generate_card(instance)

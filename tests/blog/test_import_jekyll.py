@@ -250,6 +250,24 @@ def test_dry_run_writes_nothing_and_reports_what_a_real_run_does(tmp_path):
     ]
 
 
+def test_the_import_draws_no_cards_and_a_dry_run_stores_no_file(tmp_path, settings):
+    settings.OGP_CARDS_ON_SAVE = True  # as in production
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    site = make_site(tmp_path, {**CRAFTED, **FOOTER_SITE})
+    import_jekyll_site(site, status="published", dry_run=True)
+    assert not (tmp_path / "media").exists() or not any((tmp_path / "media").rglob("*.png"))
+    import_jekyll_site(site, status="published")
+    assert not Post.objects.exclude(ogp_card="").exists()  # left to generate_ogp --missing
+    call_command("generate_ogp", "--missing", "--jobs", "1", stdout=io.StringIO())
+    assert not Post.objects.filter(ogp_card="").exists()
+    # An editor's save after the import draws as usual.
+    post = Post.objects.first()
+    post.title = "編集者が直した題"
+    post.save()
+    post.refresh_from_db()
+    assert post.ogp_card and (tmp_path / "media" / post.ogp_card.name).exists()
+
+
 def test_limit_imports_the_first_files_by_name(tmp_path):
     site = make_site(tmp_path, CRAFTED)
     report = import_jekyll_site(site, status="published", limit=3)
