@@ -404,8 +404,6 @@ def fix_posts(
         if not counts:
             continue
         changed = {name: value for name, value in texts.items() if value != getattr(post, name)}
-        report.counts.update(counts)
-        report.changed += 1
         if len(report.samples) < samples:
             diff = "\n".join(
                 diff_sample(getattr(post, name) or "", value, name=name)
@@ -413,12 +411,13 @@ def fix_posts(
             )
             report.samples.append((post, diff))
         if dry_run:
+            report.counts.update(counts)
+            report.changed += 1
             continue
         with transaction.atomic():
             current = Post.objects.select_for_update().get(pk=post.pk)
             if current.version != post.version:
                 report.skipped += 1
-                report.changed -= 1
                 report.errors.append(f"「{post.title}」は処理中に編集されたため、飛ばしました。")
                 continue
             _save_fixed(
@@ -428,6 +427,9 @@ def fix_posts(
                 labels=sorted({f"{code}×{n}" for code, n in counts.items()}),
                 data={"codes": dict(counts), "fields": sorted(changed), "bulk": True},
             )
+        # Counted once saved: a post edited meanwhile was skipped and changed nothing.
+        report.counts.update(counts)
+        report.changed += 1
         current = posts_for_checking(Post.objects.filter(pk=post.pk)).get()
         store_report(current, run_checks(draft_for(current), config, context))
     return report

@@ -111,3 +111,22 @@ def test_conflict_markers_are_removed_and_then_the_duplicate_they_revealed():
     assert "<<<<<<<" not in post.body and "=======" not in post.body
     assert post.body.count(paragraph) == 1
     assert report.counts["leftover.conflict"] == 1 and report.counts["repetition.paragraph"] >= 1
+
+
+def test_a_post_edited_during_a_bulk_fix_is_skipped_and_not_counted(monkeypatch):
+    from django.db.models import F
+
+    edited, untouched = make_post(body=DEFECTIVE_BODY), make_post(body=DEFECTIVE_BODY)
+    original = quality.fixed_texts
+
+    def meanwhile(post, *args, **kwargs):
+        if post.pk == edited.pk:  # an editor saves it while the bulk fix runs
+            Post.objects.filter(pk=post.pk).update(version=F("version") + 1)
+        return original(post, *args, **kwargs)
+
+    monkeypatch.setattr(quality, "fixed_texts", meanwhile)
+    report = quality.fix_posts(Post.objects.all(), ["leftover.end_marker"], by=editor())
+    assert report.skipped == 1 and report.changed == 1
+    assert report.counts == {"leftover.end_marker": 1}
+    assert "---END---" in Post.objects.get(pk=edited.pk).body
+    assert "---END---" not in Post.objects.get(pk=untouched.pk).body
