@@ -285,6 +285,22 @@ def stale_posts() -> QuerySet[Post]:
     )
 
 
+def settings_changed(sender, **kwargs) -> None:
+    """A check's severity, a house-style rule or a quality setting changed: every stored
+    report was judged by the old configuration, so all become stale (version 0 is never a
+    post's version) and the quality page offers to check them again."""
+    PostQualityReport.objects.exclude(post_version=0).update(post_version=0)
+
+
+def connect_settings_signals() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    for model in (QualitySettings, StyleRule, CheckSeverity):
+        uid = f"kosei-quality-config-{model._meta.model_name}"
+        post_save.connect(settings_changed, sender=model, dispatch_uid=uid + "-save")
+        post_delete.connect(settings_changed, sender=model, dispatch_uid=uid + "-delete")
+
+
 def refresh_stale_reports() -> int:
     """Check the posts never checked or changed since their last check; returns how many."""
     return sum(1 for _ in check_posts(stale_posts()))

@@ -220,3 +220,17 @@ def test_the_settings_have_one_page_and_severities_offer_the_known_checks(superu
     assert response.status_code == 302 and response.url.endswith("/1/change/")
     form = superuser_client.get(reverse("admin:editorial_checkseverity_add")).content.decode()
     assert "leftover.end_marker" in form and "style.voice-watashi-ga" in form
+
+
+def test_changing_a_severity_makes_every_stored_report_stale(superuser_client):
+    from editorial.quality_models import CheckSeverity
+
+    post = make_post(body=DEFECTIVE_BODY)
+    superuser_client.post(reverse("editorial_quality:refresh"))
+    assert PostQualityReport.objects.get(post=post).errors == 1
+    assert not quality.stale_posts().exists()
+    CheckSeverity.objects.create(code="leftover.end_marker", severity="warning")
+    assert list(quality.stale_posts()) == [post]
+    superuser_client.post(reverse("editorial_quality:refresh"))
+    report = PostQualityReport.objects.get(post=post)
+    assert report.errors == 0 and report.warnings >= 1
