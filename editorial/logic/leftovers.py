@@ -19,9 +19,11 @@ CONFLICT = define("leftover.conflict", "Git の競合マーカー", ERROR)
 CHATTER = define("leftover.chatter", "AI の応答・断り文句・指示の復唱", ERROR)
 PLACEHOLDER = define("leftover.placeholder", "穴埋め記号（○○、XXX など）", ERROR)
 CUT_OFF = define("leftover.cut_off", "文の途中で切れた段落", ERROR)
+# Liquid tags never reach readers (the renderer removes them): a warning to clean up.
 LIQUID = define("leftover.liquid", "Liquid タグ（{% %}）", WARNING)
+# Readers would see the title or the lead twice: a generation leftover like the others.
 TITLE_REPEATED = define(
-    "leftover.title_repeated", "本文冒頭でのタイトル・リード文の繰り返し", WARNING
+    "leftover.title_repeated", "本文冒頭でのタイトル・リード文の繰り返し", ERROR
 )
 
 

@@ -125,6 +125,7 @@ def test_the_title_repeated_as_the_first_line_is_found_and_removable():
     title = "「Galaxy AI 2.0」は、スマホの未来をどう変えるのか？"
     body = f"{title}\n\n{PARAGRAPH_A}\n"
     [found] = only("leftover.title_repeated", title=title, body=body)
+    assert found.severity == "error"  # readers would see the title twice
     texts, _ = apply_fixes({"body": body}, [found.fix])
     assert texts["body"] == f"{PARAGRAPH_A}\n"
 
