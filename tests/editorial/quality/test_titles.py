@@ -146,6 +146,26 @@ def test_markdown_in_the_excerpt():
     )
 
 
+def test_a_description_that_repeats_the_title_is_a_warning():
+    title = "生成AIの社内導入、成功企業に共通する三つの手順"
+    [found] = only("description.copy_of_title", title=title, description=title + "。")
+    assert found.severity == "warning" and found.field == "description"
+    assert "description.copy_of_title" not in codes(
+        title=title,
+        description="導入を終えた企業への取材から、試行から定着までに踏んだ手順と、つまずいた点を整理した。",
+    )
+
+
+def test_markdown_in_the_description():
+    assert only(
+        "description.markup",
+        description="[生成AI](https://example.com/)の導入を終えた企業への取材から、定着までの手順を整理した。",
+    )
+    assert "description.markup" not in codes(
+        description="生成AIの導入を終えた企業への取材から、試行から定着までに踏んだ手順を整理した。"
+    )
+
+
 def test_length_of_excerpt_and_description():
     assert only("excerpt.length", excerpt="短すぎるリード文。")
     assert only("description.length", description="短い説明。")
