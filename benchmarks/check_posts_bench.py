@@ -143,6 +143,7 @@ def main() -> None:
     parser.add_argument("--posts", type=int, default=3000)
     parser.add_argument("--chars", type=int, default=15000)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--profile", action="store_true", help="print where check_posts spends")
     args = parser.parse_args()
 
     database_dir = None
@@ -215,9 +216,20 @@ def main() -> None:
     )
 
     out = io.StringIO()
+    profiler = None
+    if args.profile:
+        import cProfile
+
+        profiler = cProfile.Profile()
+        profiler.enable()
     started = time.perf_counter()
     call_command("check_posts", "--format", "json", "--fail-on", "never", stdout=out, verbosity=0)
     elapsed = time.perf_counter() - started
+    if profiler is not None:
+        import pstats
+
+        profiler.disable()
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
     print(f"check_posts: {args.posts:,}件を{elapsed:.1f}秒（{args.posts / elapsed:,.0f}件/秒）")
 
     import json

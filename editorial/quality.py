@@ -7,9 +7,11 @@ revisions (one click in the admin, or in bulk from `check_posts --fix` and the q
 from __future__ import annotations
 
 import difflib
+import multiprocessing
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -23,7 +25,13 @@ from blog.logic.urls import article_path
 from blog.models import Category, Post, Redirect
 from editorial import gate, workflow
 from editorial.audit import log
-from editorial.logic.checks import apply_fixes, fix_rounds, run_checks
+from editorial.logic.checks import (
+    apply_fixes,
+    check_fields,
+    fix_rounds,
+    init_worker,
+    run_checks,
+)
 from editorial.logic.draft import (
     ERROR,
     INFO,
@@ -148,6 +156,11 @@ def near_duplicate_index(config: Config) -> NearDuplicateIndex:
 def draft_for(post: Post, texts: dict[str, str] | None = None) -> Draft:
     """The Draft of a post as stored (rendered text and HTML from the last save), or with
     `texts` replacing some fields (then the body is rendered again)."""
+    return Draft(**draft_fields(post, texts))
+
+
+def draft_fields(post: Post, texts: dict[str, str] | None = None) -> dict:
+    """The values a Draft is made of (plain data: it can be sent to a worker process)."""
     values = {name: getattr(post, name) or "" for name in TEXT_FIELDS}
     rendered_text, rendered_html = post.body_text, post.body_html
     if texts:
@@ -156,7 +169,7 @@ def draft_for(post: Post, texts: dict[str, str] | None = None) -> Draft:
             rendered_text = rendered_html = None
     if values["body"] and not rendered_html:
         rendered_text = rendered_html = None
-    return Draft(
+    return dict(
         title=values["title"],
         slug=values["slug"],
         excerpt=values["excerpt"],
@@ -261,13 +274,15 @@ def check_posts(
     config: Config | None = None,
     store: bool = True,
     chunk_size: int = 200,
+    jobs: int = 1,
 ) -> Iterator[tuple[Post, list[Finding]]]:
-    """Check many posts with one configuration and one site context."""
+    """Check many posts with one configuration and one site context, in order; with `jobs`
+    above 1 the checks run in that many worker processes."""
     config = config or load_config()
     context = site_context(config)
     pending: list[tuple[Post, list[Finding]]] = []
-    for post in posts_for_checking(queryset).iterator(chunk_size=chunk_size):
-        findings = run_checks(draft_for(post), config, context)
+    posts = posts_for_checking(queryset).iterator(chunk_size=chunk_size)
+    for post, findings in _checked(posts, config, context, jobs, chunk_size):
         if store:
             pending.append((post, findings))
             if len(pending) >= chunk_size:
@@ -276,6 +291,42 @@ def check_posts(
         yield post, findings
     if pending:
         store_reports(pending)
+
+
+def _checked(posts, config, context, jobs: int, chunk_size: int):
+    if jobs <= 1:
+        for post in posts:
+            yield post, run_checks(draft_for(post), config, context)
+        return
+    # spawn: the workers import only editorial.logic (no Django, no inherited connections) and
+    # get the configuration and site context once. This process reads the next batch of posts
+    # from the database while the workers check the previous one.
+    pool = ProcessPoolExecutor(
+        jobs,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=init_worker,
+        initargs=(config, context),
+    )
+    with pool:
+        previous = None
+        for batch in _batches(posts, chunk_size):
+            results = pool.map(check_fields, [draft_fields(p) for p in batch], chunksize=4)
+            if previous is not None:
+                yield from zip(*previous, strict=True)
+            previous = (batch, results)
+        if previous is not None:
+            yield from zip(*previous, strict=True)
+
+
+def _batches(items, size: int):
+    batch = []
+    for item in items:
+        batch.append(item)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def stale_posts() -> QuerySet[Post]:

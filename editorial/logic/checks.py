@@ -192,3 +192,21 @@ def _apply(texts: Mapping[str, str], fixes: list[Fix]) -> dict[str, str]:
             text = text[: edit.start] + edit.replacement + text[edit.end :]
         result[field] = text
     return result
+
+
+# --- worker processes (check_posts --jobs) ---------------------------------------------------
+
+_worker: tuple[Config, SiteContext] | None = None
+
+
+def init_worker(config: Config, context: SiteContext) -> None:
+    """Set once in each worker process: the configuration and site context of the run."""
+    global _worker
+    _worker = (config, context)
+
+
+def check_fields(fields: dict) -> list[Finding]:
+    """Build the Draft from plain values and check it, in a worker process."""
+    assert _worker is not None, "init_worker() was not called in this process"
+    config, context = _worker
+    return run_checks(Draft(**fields), config, context)

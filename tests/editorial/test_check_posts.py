@@ -109,3 +109,22 @@ def test_fix_needs_a_user_an_existing_user_and_a_fixable_check():
         CommandError, match="title.padding には一括で適用できる安全な修正がありません"
     ):
         run("--fix", "title.padding", "--dry-run")
+
+
+def test_worker_processes_find_exactly_what_one_process_finds():
+    from editorial import quality
+
+    for i in range(7):
+        make_post(title=f"並列チェックの記事{i}", body=DEFECTIVE_BODY if i % 2 else CLEAN_BODY)
+
+    def run(jobs):
+        return [
+            (post.pk, [(f.code, f.severity, f.line, f.message) for f in findings])
+            for post, findings in quality.check_posts(
+                Post.objects.order_by("pk"), store=False, jobs=jobs, chunk_size=3
+            )
+        ]
+
+    alone = run(1)
+    assert len(alone) == 7 and any(findings for _, findings in alone)
+    assert run(2) == alone

@@ -8,6 +8,7 @@ python manage.py check_posts --fix repetition --user chief
 """
 
 import json
+import os
 import sys
 from collections import Counter
 
@@ -19,6 +20,8 @@ from editorial import quality
 from editorial.admin_quality import BULK_FIX_CODES
 from editorial.logic.checks import CODES, code_info, describe, matches_codes
 from editorial.logic.draft import ERROR, INFO, SEVERITY_LABELS, SEVERITY_RANK, WARNING
+
+PARALLEL_FROM = 200
 
 _FAIL_LEVELS = {"error": {ERROR}, "warning": {ERROR, WARNING}, "never": set()}
 _SHOWN = {0: set(), 1: {ERROR, WARNING}, 2: {ERROR, WARNING, INFO}, 3: {ERROR, WARNING, INFO}}
@@ -51,6 +54,12 @@ class Command(BaseCommand):
             "--dry-run", action="store_true", help="--fix の内容を表示するだけで保存しない。"
         )
         parser.add_argument("--user", help="--fix の修正を記録するユーザー名（必須）。")
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="チェックを並列に実行するプロセス数（既定: CPU コア数。200件未満は1）。",
+        )
         parser.add_argument(
             "--no-store",
             action="store_true",
@@ -88,8 +97,10 @@ class Command(BaseCommand):
         fail_levels = _FAIL_LEVELS[options["fail_on"]]
         checked = 0
         self._config = quality.load_config()
+        # Worker processes take about a second to start: worth it only for many posts.
+        jobs = max(1, options["jobs"]) if total >= PARALLEL_FROM else 1
         for post, findings in quality.check_posts(
-            queryset, config=self._config, store=not options["no_store"]
+            queryset, config=self._config, store=not options["no_store"], jobs=jobs
         ):
             checked += 1
             progress(checked)
