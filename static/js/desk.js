@@ -276,12 +276,22 @@
   };
 
   Desk.prototype.refresh = function (extra) {
+    const desk = this;
     if (this.inFlight) {
       this.pending = true; // sent again, with the newest text, when this one answers
-      return Promise.resolve(null);
+      if (!extra) return Promise.resolve(null);
+      // A fix asked for meanwhile is sent with that next request, and answered by it.
+      if (this.pendingResolve) this.pendingResolve(null);
+      this.pendingExtra = extra;
+      return new Promise(function (resolve) { desk.pendingResolve = resolve; });
     }
-    const desk = this;
     const data = this.fieldData();
+    // What the fields held when sent: a fixed copy is applied only if they still do.
+    const sent = {};
+    for (const name of LIVE_FIELDS) {
+      const input = this.field(name);
+      if (input) sent[name] = input.value;
+    }
     for (const [name, value] of Object.entries(extra || {})) data.append(name, value);
     this.inFlight = true;
     this.root.classList.add("is-loading");
@@ -291,6 +301,12 @@
         return response.json();
       })
       .then(function (result) {
+        if (result.fields && !desk.unchangedSince(sent, result.fields)) {
+          // Typed while the fix was on its way: the fixed copy would lose that text.
+          desk.setStatus("修正の間に入力が変わったため、適用しませんでした。もう一度押してください。", "error");
+          desk.pending = true;
+          return null;
+        }
         desk.show(result);
         return result;
       })
@@ -303,9 +319,21 @@
         desk.root.classList.remove("is-loading");
         if (desk.pending) {
           desk.pending = false;
-          desk.refresh();
+          const extra = desk.pendingExtra;
+          const resolve = desk.pendingResolve;
+          desk.pendingExtra = desk.pendingResolve = null;
+          const next = desk.refresh(extra || undefined);
+          if (resolve) next.then(resolve);
         }
       });
+  };
+
+  Desk.prototype.unchangedSince = function (sent, fields) {
+    for (const name of Object.keys(fields)) {
+      const input = this.field(name);
+      if (input && name in sent && input.value !== sent[name]) return false;
+    }
+    return true;
   };
 
   Desk.prototype.show = function (result) {
@@ -315,7 +343,7 @@
         if (input) setFieldValue(input, value);
       }
       clearTimeout(this.timer); // the answer below is already for the fixed text
-      this.pending = false;
+      if (!this.pendingExtra) this.pending = false;
     }
     if (result.error) this.setStatus(result.error, "error");
     else if (result.applied) this.setStatus("「" + result.applied + "」を入力内容に適用しました（まだ保存していません）。", "ok");

@@ -164,6 +164,47 @@ def test_a_duplicated_paragraph_is_found_while_typing_and_its_fix_removes_it(
     assert page.console_errors == []
 
 
+def test_text_typed_while_a_fix_is_on_its_way_is_never_lost(live_server, page, django_user_model):
+    post = draft()
+    login(page, live_server, django_user_model)
+    open_post(page, live_server, post)
+    type_at_end(page, f"\n## まとめ\n\n{PARAGRAPH}\n")
+    finding = page.locator(".kd-finding", has_text="段落の繰り返し")
+    finding.wait_for()
+    page.wait_for_function("() => !window.KoseiDesk.desk.inFlight")
+
+    held, seen = [], []
+
+    def hold_the_fix(route):
+        if 'name="fix"' in (route.request.post_data or "") and not seen:
+            seen.append(route)
+            held.append(route)  # answered later, after more typing
+        else:
+            route.continue_()
+
+    page.route("**/live/", hold_the_fix)
+    finding.locator(".kd-fix").click()
+    page.wait_for_function("() => window.KoseiDesk.desk.inFlight")
+    type_at_end(page, "\n修正の途中で足した一文。\n")
+    page.wait_for_timeout(600)  # past the debounce: a preview of the new text is now queued
+    while not held:
+        page.wait_for_timeout(50)
+    held.pop().continue_()
+    page.wait_for_function(
+        "() => { const d = window.KoseiDesk.desk; return !d.inFlight && !d.pending; }"
+    )
+    body = page.input_value("#id_body")
+    assert "修正の途中で足した一文。" in body
+    assert body.count(PARAGRAPH) == 2  # the fix made from the older text was not applied
+
+    # Asked again on the current text, the fix applies and keeps what was typed.
+    page.locator(".kd-finding", has_text="段落の繰り返し").locator(".kd-fix").click()
+    page.wait_for_selector(".kd-status:has-text('適用しました')")
+    body = page.input_value("#id_body")
+    assert "修正の途中で足した一文。" in body and body.count(PARAGRAPH) == 1
+    assert page.console_errors == []
+
+
 def test_closing_the_tab_mid_edit_and_reopening_offers_the_autosaved_text(
     live_server, browser, page, django_user_model, output_dir
 ):
