@@ -15,6 +15,7 @@ from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.http import HttpResponseForbidden, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
@@ -23,7 +24,7 @@ from django.utils import timezone
 
 from blog.admin import PostAdmin
 from blog.models import Post, PostStatus
-from editorial import notifications, workflow
+from editorial import notifications, quality, workflow
 from editorial.admin_desk import DeskAdminMixin
 from editorial.admin_list import PostListMixin
 from editorial.api import admin as api_admin  # registers the API's admin screens
@@ -114,6 +115,8 @@ class EditorialPostAdmin(DeskAdminMixin, PostListMixin, PostAdmin):
         if getattr(post, "_returned_to_review", False):
             messages.warning(request, "承認後に編集したため、記事はレビュー待ちに戻りました。")
         record_revision(post, by=request.user)
+        post_id = post.pk
+        transaction.on_commit(lambda: quality.refresh_report(post_id))
 
     # --- the change page ----------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from django.utils.html import format_html
 from taggit.utils import parse_tags
 
 from blog.models import Category, Post, PostStatus, StalePostError
-from editorial import workflow
+from editorial import quality, workflow
 from editorial.models import AuditEntry, Revision
 from editorial.revisions import ensure_baseline, record_revision
 
@@ -146,6 +146,7 @@ def assign(post: Post, *, by, category: Category | None, add: list[str], remove:
         current.save()
         current.tags.set(names)
         record_revision(current, by=by, note="一覧からカテゴリ・タグを一括設定")
+        transaction.on_commit(lambda: quality.refresh_report(current.pk))
     return True
 
 

@@ -251,6 +251,15 @@ def _report_fields(post: Post, findings: list[Finding]) -> dict:
     }
 
 
+def refresh_report(post_id: int) -> PostQualityReport | None:
+    """Check a post as stored now and keep the report (after an edit, so the post list's
+    counts and its 「エラーあり」 filter follow without waiting for the nightly run)."""
+    post = posts_for_checking(Post.objects.filter(pk=post_id)).first()
+    if post is None:
+        return None
+    return store_report(post, check_post(post))
+
+
 def store_report(post: Post, findings: list[Finding]) -> PostQualityReport:
     report, _ = PostQualityReport.objects.update_or_create(
         post=post, defaults=_report_fields(post, findings)

@@ -199,3 +199,18 @@ def test_bulk_category_needs_something_to_set():
     response = _action(logged_in(editor()), "assign_category_tags", [post], apply="1")
     assert response.status_code == 200
     assert "カテゴリか、追加・削除するタグを指定してください。" in response.content.decode()
+
+
+def test_a_post_saved_in_the_admin_is_listed_with_its_errors_at_once(
+    django_capture_on_commit_callbacks,
+):
+    from tests.blog.test_admin import change_form_data
+
+    post = make_post(title="保存で壊れる記事", body=CLEAN_BODY)
+    client = logged_in(chief())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/admin/blog/post/{post.pk}/change/", change_form_data(post, body=DEFECTIVE_BODY)
+        )
+    assert response.status_code == 302
+    assert set(rows(client.get(LIST, {"quality": "errors"}))) == {post.pk}
