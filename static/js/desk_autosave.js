@@ -126,9 +126,22 @@
       window.addEventListener("pagehide", saveOnLeave);
     }
 
+    // The leave warning covers the whole form: books and related articles picked, the card
+    // choice and upload, not only the fields the autosave slot keeps.
+    function wholeForm() {
+      const parts = [];
+      for (const [name, value] of new FormData(form).entries()) {
+        if (name === "csrfmiddlewaretoken") continue;
+        if (typeof value === "string") parts.push(name + "=" + value.replace(/\r\n/g, "\n"));
+        else if (value && value.name) parts.push(name + "=file:" + value.name);
+      }
+      return parts.join("\u0000");
+    }
+    const initialWhole = wholeForm();
+
     form.addEventListener("submit", function () { submitting = true; });
     window.addEventListener("beforeunload", function (event) {
-      if (submitting || state() === initial) return;
+      if (submitting || (state() === initial && wholeForm() === initialWhole)) return;
       event.preventDefault();
       event.returnValue = ""; // the browser shows its own "leave the page?" wording
     });

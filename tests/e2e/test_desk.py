@@ -387,6 +387,25 @@ def test_books_are_picked_in_order_and_saved(live_server, page, django_user_mode
     assert page.console_errors == []
 
 
+def test_leaving_after_only_picking_a_book_warns(live_server, page, django_user_model):
+    from blog.models import AffiliateBook
+
+    AffiliateBook.objects.create(title="生成AI活用入門", asin="4798181986")
+    post = draft()
+    login(page, live_server, django_user_model)
+    open_post(page, live_server, post)
+    would_warn = (
+        "(() => { const e = new Event('beforeunload', {cancelable: true});"
+        " window.dispatchEvent(e); return e.defaultPrevented; })()"
+    )
+    assert not page.evaluate(would_warn)  # nothing changed yet
+    page.locator(".kd-books__query").fill("生成AI")
+    page.locator(".kd-books__result", has_text="生成AI").locator("button").click()
+    page.wait_for_timeout(200)
+    assert page.evaluate(would_warn)  # the book is not saved yet: leaving would lose it
+    assert page.console_errors == []
+
+
 def test_scrolling_the_body_scrolls_the_preview_in_step(live_server, page, django_user_model):
     sections = "\n\n".join(f"## 節{i}\n\n{PARAGRAPH}\n\n{PARAGRAPH[::-1]}" for i in range(1, 13))
     post = draft(body=sections)
