@@ -18,18 +18,16 @@ def test_giving_a_user_a_role_in_the_admin_is_audited(users, admin_client, djang
     admin = django_user_model.objects.get(is_superuser=True)
     writer = users["writer"]
     chief = Group.objects.get(name=roles.CHIEF_EDITOR)
-    response = admin_client.post(
-        f"/admin/auth/user/{writer.pk}/change/",
-        {
-            "username": writer.username,
-            "email": writer.email,
-            "is_active": "on",
-            "is_staff": "on",
-            "groups": [chief.pk],
-            "date_joined_0": "2026-01-01",
-            "date_joined_1": "00:00:00",
-        },
-    )
+    form = {
+        "username": writer.username,
+        "email": writer.email,
+        "is_active": "on",
+        "is_staff": "on",
+        "groups": [chief.pk],
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "00:00:00",
+    }
+    response = admin_client.post(f"/admin/auth/user/{writer.pk}/change/", form)
     assert response.status_code == 302, response.content.decode()[:3000]
     [entry] = permission_entries()
     assert entry.actor == admin and entry.post is None
@@ -37,18 +35,7 @@ def test_giving_a_user_a_role_in_the_admin_is_audited(users, admin_client, djang
     assert entry.data["after"]["groups"] == [roles.CHIEF_EDITOR]
     assert "groups" in entry.note
     # Saving again without a change records nothing.
-    admin_client.post(
-        f"/admin/auth/user/{writer.pk}/change/",
-        {
-            "username": writer.username,
-            "email": writer.email,
-            "is_active": "on",
-            "is_staff": "on",
-            "groups": [chief.pk],
-            "date_joined_0": "2026-01-01",
-            "date_joined_1": "00:00:00",
-        },
-    )
+    admin_client.post(f"/admin/auth/user/{writer.pk}/change/", form)
     assert len(permission_entries()) == 1
 
 
