@@ -319,13 +319,24 @@ def conditional_feed(feed_class):
         state = list(
             feed.posts(obj)
             .order_by("-published_at", "-pk")
-            .values_list("pk", "version", "updated_at")[:FEED_ITEMS]
+            .values_list("pk", "version", "updated_at", "published_at")[:FEED_ITEMS]
         )
         fingerprint = repr(
-            (feed_class.__name__, getattr(obj, "pk", None), settings.SITE_URL, state)
+            (
+                feed_class.__name__,
+                getattr(obj, "pk", None),
+                str(obj or ""),  # a renamed category or tag
+                settings.SITE_URL,
+                settings.SITE_NAME,
+                settings.SITE_DESCRIPTION,
+                settings.AFFILIATE_DISCLOSURE,
+                state,
+            )
         )
         etag = '"' + hashlib.blake2b(fingerprint.encode(), digest_size=16).hexdigest() + '"'
-        newest = max((changed for _, _, changed in state), default=None)
+        # A scheduled post that went live was not saved then: its go-live time counts as a
+        # change, or readers asking If-Modified-Since would be told nothing is new.
+        newest = max((max(changed, live) for _, _, changed, live in state), default=None)
         last_modified = int(newest.timestamp()) if newest else None
         conditional = get_conditional_response(request, etag=etag, last_modified=last_modified)
         if conditional is not None:

@@ -191,3 +191,26 @@ def test_a_feed_is_written_once_per_listing_and_follows_changes_that_bypass_sign
     )
     body = client.get("/feed.xml").content.decode()
     assert "一括更新の後" in body and "一括更新の前" not in body
+
+
+def test_a_scheduled_post_going_live_is_news_to_if_modified_since(client, settings):
+    settings.PAGE_CACHE_SECONDS = 0
+    make_post(title="予約記事", published_at=timezone.now() + dt.timedelta(seconds=1))
+    edited = make_post(title="後から直した記事")  # saved after the scheduling
+    edited.body += "\n\n追記"
+    edited.save()
+    first = client.get("/feed.xml")
+    assert "予約記事" not in first.content.decode()
+    time.sleep(1.1)
+    again = client.get("/feed.xml", HTTP_IF_MODIFIED_SINCE=first["Last-Modified"])
+    assert again.status_code == 200 and "予約記事" in again.content.decode()
+
+
+def test_a_renamed_category_changes_its_feeds_etag(client):
+    category = make_category(slug="renamed", name="旧い名前")
+    make_post(category=category)
+    etag = client.get("/feeds/renamed.xml")["ETag"]
+    category.name = "新しい名前"
+    category.save()
+    response = client.get("/feeds/renamed.xml", HTTP_IF_NONE_MATCH=etag)
+    assert response.status_code == 200 and "新しい名前" in response.content.decode()
