@@ -23,7 +23,6 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.http import http_date
 from django.utils.xmlutils import SimplerXMLGenerator
-from taggit.models import Tag
 
 from blog.cache import fragment_key, public_page
 from blog.logic.seo import absolutize_urls
@@ -290,7 +289,9 @@ class CategoryFeed(SiteFeed):
 
 class TagFeed(SiteFeed):
     def get_object(self, request, slug):
-        return _known(request, lambda: get_object_or_404(Tag, slug=slug))
+        from blog.views.common import public_tag_or_404
+
+        return _known(request, lambda: public_tag_or_404(slug))
 
     def posts(self, obj):
         return Post.objects.published().with_tag(obj.slug)

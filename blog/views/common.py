@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 
 from blog.cache import fragment_key
@@ -120,3 +121,14 @@ def card_html(post) -> str:
         date_ja(post.published_at),
         excerpt,
     )
+
+
+def public_tag_or_404(slug: str):
+    """A tag that at least one public post carries: a tag only drafts or scheduled posts use
+    must not reveal its name (or that it exists) before they are published."""
+    from taggit.models import Tag
+
+    from blog.models import Post, TaggedPost
+
+    public = TaggedPost.objects.filter(content_object__in=Post.objects.published().values("pk"))
+    return get_object_or_404(Tag, slug=slug, pk__in=public.values("tag_id"))

@@ -16,7 +16,7 @@ from taggit.models import Tag
 
 from blog.cache import fragment_key, public_page
 from blog.models import Author, Category, Post
-from blog.views.common import card_html, page_links, paginate
+from blog.views.common import card_html, page_links, paginate, public_tag_or_404
 
 
 def _list_page(request, *, posts, page: int, base_path: str, context: dict, route: str, **kw):
@@ -99,7 +99,7 @@ def category(request, slug: str, page: int | None = None):
 
 @public_page
 def tag(request, slug: str, page: int | None = None):
-    tag = get_object_or_404(Tag, slug=slug)
+    tag = public_tag_or_404(slug)
     base = iri_to_uri(f"/tag/{tag.slug}/")
     return _list_page(
         request,

@@ -572,3 +572,14 @@ def test_the_cached_page_around_an_article_follows_its_version(client, no_page_c
     Post.objects.filter(pk=post.pk).update(title="新しい見出し", version=F("version") + 1)
     html = client.get(post.get_absolute_url()).content.decode()
     assert "新しい見出し" in html and "古い見出し" not in html
+
+
+def test_a_tag_only_unpublished_posts_carry_is_not_revealed(client):
+    make_post(tags=["未発表の製品名"], status=Post.Status.DRAFT, published_at=None)
+    make_post(tags=["予約中の話題"], published_at=timezone.now() + dt.timedelta(days=1))
+    for name in ("未発表の製品名", "予約中の話題"):
+        assert client.get(f"/tag/{name}/").status_code == 404
+        assert client.get(f"/tag/{name}/feed.xml").status_code == 404
+        assert name not in client.get("/tags/").content.decode()
+    make_post(tags=["予約中の話題"])
+    assert client.get("/tag/予約中の話題/").status_code == 200
