@@ -20,22 +20,33 @@ def json_ld(data: Any) -> str:
 
 
 _URL_ATTR_RE = re.compile(r'(?P<attr>\s(?:href|src)=")(?P<url>[^"]*)(?P<end>")')
+_SRCSET_RE = re.compile(r'(?P<attr>\ssrcset=")(?P<set>[^"]*)(?P<end>")')
 
 
 def absolutize_urls(fragment: str, base: str) -> str:
-    """Make every href/src in sanitised HTML absolute against `base` (feeds need that).
+    """Make every href/src/srcset in sanitised HTML absolute against `base` (feeds need that).
 
     The fragment comes from the renderer, which writes attributes in double quotes and
     escapes their values, so a regular expression over attributes is exact here.
     """
 
-    def replace(match: re.Match[str]) -> str:
-        url = match.group("url")
+    def absolute(url: str) -> str:
         if url.startswith(("http://", "https://", "mailto:")):
-            return match.group()
-        return match.group("attr") + urljoin(base, url) + match.group("end")
+            return url
+        return urljoin(base, url)
 
-    return _URL_ATTR_RE.sub(replace, fragment)
+    def replace(match: re.Match[str]) -> str:
+        return match.group("attr") + absolute(match.group("url")) + match.group("end")
+
+    def replace_set(match: re.Match[str]) -> str:
+        # "url 640w, url 1280w": each candidate's URL, its descriptor kept.
+        candidates = []
+        for candidate in match.group("set").split(","):
+            url, _, descriptor = candidate.strip().partition(" ")
+            candidates.append((absolute(url) + " " + descriptor).strip() if url else "")
+        return match.group("attr") + ", ".join(c for c in candidates if c) + match.group("end")
+
+    return _SRCSET_RE.sub(replace_set, _URL_ATTR_RE.sub(replace, fragment))
 
 
 def share_links(url: str, title: str) -> list[dict[str, str]]:
