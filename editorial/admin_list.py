@@ -86,7 +86,9 @@ class EditorChangeList(ChangeList):
         return (
             super()
             .get_queryset(request, exclude_parameters)
-            .prefetch_related(None)  # the admin's queryset prefetches tags; the list shows none
+            # One query for the tags of the whole page.
+            .prefetch_related(None)
+            .prefetch_related("tags")
             .annotate(
                 last_editor_username=Subquery(latest.values("created_by__username")[:1]),
                 last_editor_first=Subquery(latest.values("created_by__first_name")[:1]),
@@ -160,6 +162,7 @@ class PostListMixin:
         "category",
         "author",
         "published_jst",
+        "tag_names",
         "last_editor",
     ]
     list_filter = [StateFilter, QualityFilter, "category", "author", "noindex"]
@@ -173,6 +176,12 @@ class PostListMixin:
 
     def get_changelist(self, request, **kwargs):
         return EditorChangeList
+
+    @admin.display(description="タグ")
+    def tag_names(self, obj):
+        names = sorted(tag.name for tag in obj.tags.all())
+        shown = "、".join(names[:4])
+        return shown + (f" ほか{len(names) - 4}" if len(names) > 4 else "")
 
     def has_review_permission(self, request):
         return request.user.has_perm("blog.review_post")

@@ -87,12 +87,13 @@ def test_the_list_runs_the_same_number_of_queries_however_many_posts(
     with django_assert_num_queries(QUERIES):
         response = client.get(LIST)
     assert len(response.context["cl"].result_list) == count
+    assert "タグ0" in response.content.decode()  # the tags column, from one prefetch
 
 
 # Session, user, permissions (user's and groups'), the filters' choices (categories,
-# authors), two counts, the page (quality report and last editor joined in), and the date
+# authors), two counts, the page (quality report and last editor joined in), its tags, and the date
 # hierarchy (range, days). A column that queries per row fails the 12-post case.
-QUERIES = 11
+QUERIES = 12
 
 
 def _action(client, action, posts, **extra):
