@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -318,24 +319,13 @@ def _checked(posts, config, context, jobs: int, chunk_size: int):
     )
     with pool:
         previous = None
-        for batch in _batches(posts, chunk_size):
+        while batch := list(islice(posts, chunk_size)):
             results = pool.map(check_fields, [draft_fields(p) for p in batch], chunksize=4)
             if previous is not None:
                 yield from zip(*previous, strict=True)
             previous = (batch, results)
         if previous is not None:
             yield from zip(*previous, strict=True)
-
-
-def _batches(items, size: int):
-    batch = []
-    for item in items:
-        batch.append(item)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
 
 
 def stale_posts() -> QuerySet[Post]:
