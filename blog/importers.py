@@ -30,9 +30,13 @@ import datetime as dt
 import hashlib
 import io
 import json
+import multiprocessing
+import os
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote
@@ -44,8 +48,9 @@ from django.utils.text import slugify
 from taggit.models import Tag
 
 from blog import ogp_cards
-from blog.logic import frontmatter, jekyll
+from blog.logic import frontmatter, jekyll, prerender
 from blog.logic.asin import asin_error, normalize_asin
+from blog.logic.prerender import PreRendered
 from blog.logic.urls import SLUG_FORBIDDEN, slug_error
 from blog.models import (
     AffiliateBook,
@@ -64,6 +69,8 @@ from blog.validators import ALLOWED_IMAGE_FORMATS, MAX_IMAGE_BYTES, validate_lin
 IMPORTER_VERSION = 1
 DEFAULT_AUTHOR = "ALLFORCES編集部"
 COMMIT_EVERY = 100  # posts per transaction
+# Worker processes take about a second to start: they render bodies only for larger imports.
+PARALLEL_FROM = 200
 
 ERROR, WARNING, INFO = "error", "warning", "info"
 LEVEL_LABELS = {ERROR: "失敗", WARNING: "要確認", INFO: "情報"}
@@ -453,6 +460,41 @@ class Prepared:
         return hashlib.sha256(data.encode()).hexdigest()
 
 
+@dataclass
+class _Plan:
+    """One file of a run: read (prepared) and, when it must be written, its rendering."""
+
+    source: Source
+    entry: dict
+    post: Post | None
+    prepared: Prepared | None = None
+    digest: str = ""
+    write: bool = False
+    rendering: Future | None = None
+
+    def prerendered(self) -> PreRendered | None:
+        if self.rendering is None:
+            return None
+        fields = self.prepared.fields
+        # A worker's exception is raised here, inside the post's savepoint: it fails alone.
+        return prerender.complete(
+            fields["title"], fields["excerpt"], fields["body"], self.rendering.result()
+        )
+
+
+@contextmanager
+def _render_pool(jobs: int) -> Iterator[ProcessPoolExecutor | None]:
+    """Worker processes that render bodies while this process writes (None: render inline).
+
+    spawn: the workers import only blog.logic (no Django, no inherited connections); they are
+    started on the first body sent, so a run that writes nothing starts none."""
+    if jobs <= 1:
+        yield None
+        return
+    with ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield pool
+
+
 class Importer:
     def __init__(
         self,
@@ -462,10 +504,12 @@ class Importer:
         dry_run: bool = False,
         limit: int | None = None,
         progress: Callable[[int, int], None] | None = None,
+        jobs: int | None = None,
     ) -> None:
         if status not in {Post.Status.DRAFT, Post.Status.PUBLISHED}:
             raise ValueError(f"status must be draft or published, not {status!r}")
         self.site_dir = site_dir.resolve()
+        self.jobs = jobs if jobs is not None else (os.cpu_count() or 1)
         self.status = status
         self.dry_run = dry_run
         self.limit = limit
@@ -527,14 +571,27 @@ class Importer:
         self._tags = {}
         for tag in Tag.objects.order_by("pk"):
             self._tags.setdefault(tag.name.casefold(), tag)
-        for start in range(0, len(sources), COMMIT_EVERY):
-            # Each post is its own savepoint (a bad one is rolled back alone); committing in
-            # batches spares PostgreSQL an fsync per post, which was half of the import time.
-            with transaction.atomic():
-                for done, source in enumerate(sources[start : start + COMMIT_EVERY], start + 1):
-                    self._import_one(source)
-                    if self.progress:
-                        self.progress(done, len(sources))
+        with _render_pool(self.jobs if len(sources) >= PARALLEL_FROM else 1) as pool:
+            for start in range(0, len(sources), COMMIT_EVERY):
+                # Each post is its own savepoint (a bad one is rolled back alone); committing in
+                # batches spares PostgreSQL an fsync per post, which was half of the import time.
+                with transaction.atomic():
+                    # The batch's files are read first and their bodies sent to the worker
+                    # processes; then each post is written as soon as its rendering is back,
+                    # while the workers render the next ones.
+                    plans = [self._plan(source) for source in sources[start : start + COMMIT_EVERY]]
+                    if pool is not None:
+                        for plan in plans:
+                            if plan.write:
+                                fields = plan.prepared.fields
+                                plan.rendering = prerender.submit(
+                                    pool, fields["title"], fields["excerpt"], fields["body"]
+                                )
+                    for done, plan in enumerate(plans, start + 1):
+                        if plan.write:
+                            self._write_planned(plan)
+                        if self.progress:
+                            self.progress(done, len(sources))
         with transaction.atomic():
             self._write_related()
             self._write_redirects(sources)
@@ -909,16 +966,19 @@ class Importer:
 
     # -- writing one post --
 
-    def _import_one(self, source: Source) -> None:
+    def _plan(self, source: Source) -> _Plan:
+        """Read the file and decide whether the post must be written (see _write_planned)."""
         post = self.existing.by_source.get(source.rel)
         entry = {"file": source.rel, "url": source.path_on_site, "action": None, "post_id": None}
         self.report.posts.append(entry)
+        plan = _Plan(source, entry, post)
         try:
             prepared = self.prepare(source)
         except (frontmatter.FrontMatterError, OSError) as exc:  # changed since the scan
             self._fail(source, entry, str(exc))
-            return
-        digest = prepared.digest()
+            return plan
+        plan.prepared = prepared
+        plan.digest = digest = prepared.digest()
 
         if post is not None:
             entry["post_id"] = post.pk
@@ -932,17 +992,21 @@ class Importer:
                         f"記事 ID {post.pk} は前回の取り込みの後に編集されているため、"
                         "ファイルの変更を反映しませんでした。",
                     )  # fmt: skip
-                return
+                return plan
             if _import_meta(post).get("hash") == digest:
                 entry["action"] = "unchanged"
                 self.report.counts["unchanged"] += 1
                 self._after_write(source, post.pk, prepared)
-                return
+                return plan
+        plan.write = True
+        return plan
 
+    def _write_planned(self, plan: _Plan) -> None:
+        source, entry, post, prepared = plan.source, plan.entry, plan.post, plan.prepared
         checkpoint = self._checkpoint()
         try:
             with transaction.atomic():
-                post = self._write(post, prepared, digest)
+                post = self._write(post, prepared, plan.digest, plan.prerendered())
         except ValidationError as exc:
             self._rollback_to(checkpoint)
             self._fail(source, entry, _validation_message(exc))
@@ -982,7 +1046,9 @@ class Importer:
             if not self.index.is_real_url(day, slug):
                 self._want_redirect(jekyll.article_path(day, slug), pk, source.rel, "")
 
-    def _write(self, post: Post | None, prepared: Prepared, digest: str) -> Post:
+    def _write(
+        self, post: Post | None, prepared: Prepared, digest: str, pre: PreRendered | None = None
+    ) -> Post:
         creating = post is None
         if creating:
             post = Post(status=self.status)
@@ -1017,6 +1083,8 @@ class Importer:
         # Field checks only (lengths, URL): the slug and the URL's uniqueness were settled by
         # the scan, and the author and category were just fetched.
         post.clean_fields(exclude=["ogp_image", "author", "category", "created_by"])
+        if pre is not None:
+            post.use_prerendered(pre)
         post.save()
         self._write_tags(post, prepared.tags, creating)
         self._write_books(post, prepared.books, creating)
@@ -1248,9 +1316,13 @@ def import_jekyll_site(
     dry_run: bool = False,
     limit: int | None = None,
     progress: Callable[[int, int], None] | None = None,
+    jobs: int | None = None,
 ) -> ImportReport:
-    """Import a Jekyll site folder; see the module docstring. Raises ImportAborted."""
+    """Import a Jekyll site folder; see the module docstring. Raises ImportAborted.
+
+    `jobs`: processes rendering bodies beside this one (default: one per core; 1 renders
+    here). Only runs of PARALLEL_FROM files or more use them."""
     importer = Importer(
-        Path(site_dir), status=status, dry_run=dry_run, limit=limit, progress=progress
+        Path(site_dir), status=status, dry_run=dry_run, limit=limit, progress=progress, jobs=jobs
     )
     return importer.run()

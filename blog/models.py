@@ -22,6 +22,7 @@ from blog.fields import OgpOverrideField, ogp_override_upload_to, validate_ogp_o
 from blog.logic import ogp
 from blog.logic import urls as url_logic
 from blog.logic.asin import amazon_url, asin_error, normalize_asin
+from blog.logic.prerender import PreRendered
 from blog.logic.reading_time import reading_minutes
 from blog.logic.rendering import render_markdown
 from blog.validators import validate_image_upload, validate_link_target
@@ -392,6 +393,10 @@ class Post(models.Model):
             return super().save(*args, **kwargs)
         self.render()
         self.url_date = self.prospective_url_date()
+        if self._state.adding or self.pk is None:
+            # A new row: nothing to compare or redirect, and the INSERT is atomic by itself
+            # (no savepoint: the import creates thousands of posts in one transaction).
+            return super().save(*args, **kwargs)
         with transaction.atomic():
             previous = None
             if not self._state.adding and self.pk is not None:
@@ -531,14 +536,28 @@ class Post(models.Model):
             return url_logic.local_date(self.published_at, settings.TIME_ZONE)
         return None
 
+    # Set by use_prerendered(): the body rendered (and tokenised) ahead in another process.
+    prerendered: PreRendered | None = None
+
+    def use_prerendered(self, prerendered: PreRendered) -> None:
+        """Let the next save use this rendering if the body is still the one rendered."""
+        self.prerendered = prerendered
+
     def render(self) -> None:
         from blog.images import lookup_for  # it queries ArticleImage, defined below
 
-        rendered = render_markdown(self.body, images=lookup_for(self.body))
+        images = lookup_for(self.body)
+        pre = self.prerendered
+        if pre is not None and images is None and pre.renders(self.body):
+            # Rendered without an image lookup, as this body needs.
+            rendered, minutes = pre.rendered, pre.reading_time
+        else:
+            rendered = render_markdown(self.body, images=images)
+            minutes = reading_minutes(rendered.text)
         self.body_html = rendered.html
         self.toc = [{"level": e.level, "id": e.id, "title": e.title} for e in rendered.toc]
         self.body_text = rendered.text
-        self.reading_time = reading_minutes(rendered.text)
+        self.reading_time = minutes
 
     def _redirect_moved_url(self, old_date: dt.date | None, old_slug: str) -> None:
         if old_date is None or (old_date, old_slug) == (self.url_date, self.slug):

@@ -16,7 +16,7 @@ from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
-from blog.logic.search_tokens import Query, parse_query, unique_tokens
+from blog.logic.search_tokens import Query, index_tokens, parse_query
 from blog.logic.snippets import highlight, snippet
 from blog.models import HEAVY_FIELDS, Post, SearchDocument
 
@@ -24,19 +24,24 @@ MAX_QUERY_LENGTH = 100
 
 
 def document_for(post: Post) -> SearchDocument:
-    return SearchDocument(
-        post_id=post.pk,
-        title_tokens=" ".join(unique_tokens(post.title)),
-        tokens=" ".join(unique_tokens(f"{post.title} {post.excerpt} {post.body_text}")),
-    )
+    pre = post.prerendered
+    if pre is not None and pre.indexes(post.title, post.excerpt, post.body_text):
+        title_tokens, tokens = pre.title_tokens, pre.tokens  # tokenised by an import worker
+    else:
+        title_tokens, tokens = index_tokens(post.title, post.excerpt, post.body_text)
+    return SearchDocument(post_id=post.pk, title_tokens=title_tokens, tokens=tokens)
 
 
 def index_post(post: Post) -> None:
-    """Write (or rewrite) the post's search document; called on every save of a post."""
-    document = document_for(post)
-    SearchDocument.objects.update_or_create(
-        post_id=post.pk,
-        defaults={"title_tokens": document.title_tokens, "tokens": document.tokens},
+    """Write (or rewrite) the post's search document; called on every save of a post.
+
+    One upsert (INSERT ... ON CONFLICT DO UPDATE, on both databases; SQLite's update trigger
+    keeps FTS5 in step): update_or_create took six statements and two savepoints."""
+    SearchDocument.objects.bulk_create(
+        [document_for(post)],
+        update_conflicts=True,
+        unique_fields=["post"],
+        update_fields=["title_tokens", "tokens"],
     )
 
 

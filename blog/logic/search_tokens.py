@@ -62,6 +62,15 @@ def unique_tokens(text: str) -> list[str]:
     return list(dict.fromkeys(document_tokens(text)))
 
 
+def index_tokens(title: str, excerpt: str, text: str) -> tuple[str, str]:
+    """What a post's search document stores: the title's tokens, and those of the title, the
+    lead and the body text together (space-separated)."""
+    return (
+        " ".join(unique_tokens(title)),
+        " ".join(unique_tokens(f"{title} {excerpt} {text}")),
+    )
+
+
 @dataclass(frozen=True)
 class Term:
     token: str

@@ -3,6 +3,7 @@
 import datetime as dt
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -700,3 +701,66 @@ def test_a_post_that_fails_while_saving_is_rolled_back_alone(tmp_path, monkeypat
     assert [link.book.asin for link in later.book_links.all()] == ["4798181986"]
     assert later.category.slug == "research" and "失敗のタグ" in later.tags.names()
     assert report.counts["books_created"] == report.counts["categories_created"] == 1
+
+
+# --- bodies rendered in worker processes ------------------------------------------------------
+
+
+def test_worker_processes_render_what_saving_would_render(tmp_path, monkeypatch):
+    from blog import importers, search
+    from blog.logic import prerender
+    from blog.logic.reading_time import reading_minutes
+    from blog.logic.rendering import render_markdown
+    from blog.logic.search_tokens import index_tokens
+    from blog.models import SearchDocument
+
+    sent = []
+    submit = prerender.submit
+    monkeypatch.setattr(importers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(
+        prerender, "submit", lambda pool, *texts: sent.append(texts[0]) or submit(pool, *texts)
+    )
+    bodies = {
+        f"2025-08-{day:02d}-worker-{day}.md": front(title=f"並列変換の記事{day}")
+        + f"## 見出し{day}\n\n生成AIの導入事例その{day}。[リンク](https://example.com/{day})\n"
+        for day in range(1, 6)
+    }
+    report = import_jekyll_site(make_site(tmp_path, bodies), status="published", jobs=2)
+    assert report.counts["created"] == 5 and not report.has_failures
+    assert sorted(sent) == sorted(f"並列変換の記事{day}" for day in range(1, 6))
+    for post in Post.objects.all():
+        rendered = render_markdown(post.body)
+        assert (post.body_html, post.body_text) == (rendered.html, rendered.text)
+        assert post.reading_time == reading_minutes(rendered.text)
+        assert post.toc and post.toc[0]["title"] == post.body.split("\n")[0].removeprefix("## ")
+        document = SearchDocument.objects.get(post_id=post.pk)
+        assert (document.title_tokens, document.tokens) == index_tokens(
+            post.title, post.excerpt, post.body_text
+        )
+    found = Post.objects.filter(pk__in=list(search.search("導入事例その3")))
+    assert [p.title for p in found] == ["並列変換の記事3"]
+
+
+def test_a_prerendered_body_is_used_only_for_the_texts_it_was_made_from():
+    from blog import search
+    from blog.logic.prerender import prerender
+
+    post = Post(title="本当のタイトル", excerpt="", body="## 本当の本文\n\n実際の段落。\n")
+    post.use_prerendered(prerender("別のタイトル", "", "## 古い本文\n\n古い段落。\n"))
+    post.render()
+    assert "本当の本文" in post.body_html and "古い" not in post.body_html
+    document = search.document_for(post)
+    assert "本当" in document.title_tokens.split() and "古い" not in document.tokens.split()
+
+    # For the same texts it is taken as it is (a marker shows it was not rendered again).
+    made = prerender(post.title, post.excerpt, post.body)
+    marked = replace(
+        made,
+        rendered=replace(made.rendered, html="<p>印</p>"),
+        reading_time=99,
+        tokens=made.tokens + " 印",
+    )
+    post.use_prerendered(marked)
+    post.render()
+    assert (post.body_html, post.reading_time) == ("<p>印</p>", 99)
+    assert search.document_for(post).tokens == made.tokens + " 印"

@@ -1,6 +1,7 @@
 """`manage.py import_jekyll SITE_DIR`: the old site into posts (work done in blog.importers)."""
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -41,10 +42,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--limit", type=int, metavar="N", help="ファイル名順で最初の N 件だけ取り込みます。"
         )
+        parser.add_argument(
+            "--jobs",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="本文の変換を並列に行うプロセス数（既定: CPU コア数。200件未満は使いません）。",
+        )
 
-    def handle(self, *args, site_dir, dry_run, status, report, limit, verbosity, **options):
+    def handle(self, *args, site_dir, dry_run, status, report, limit, jobs, verbosity, **options):
         if limit is not None and limit < 0:
             raise CommandError("--limit には 0 以上の数を指定してください。")
+        if jobs < 1:
+            raise CommandError("--jobs には 1 以上の数を指定してください。")
         path = Path(site_dir)
         if not path.is_dir():
             raise CommandError(f"{site_dir} はフォルダではありません。")
@@ -56,6 +65,7 @@ class Command(BaseCommand):
                 dry_run=dry_run,
                 limit=limit,
                 progress=self._progress if show_progress else None,
+                jobs=jobs,
             )
         except ImportAborted as exc:
             raise CommandError(str(exc)) from None
