@@ -124,6 +124,19 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and os.environ.get(
+    "DATABASE_POOL", "1"
+) not in ("", "0"):
+    # A pool of connections per process (psycopg_pool) instead of one persistent connection
+    # with a health check: the check cost a `SELECT 1` round trip on every request. A broken
+    # connection is discarded when it is returned, and the pool renews connections hourly.
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": 1,
+        "max_size": int(os.environ.get("DATABASE_POOL_MAX_SIZE", "4")),
+        "timeout": 10,
+    }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers continue while an editor saves; IMMEDIATE avoids lock upgrades that
     # fail with "database is locked" under concurrent writes.
