@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Count, Max, Q
+from django.utils.encoding import iri_to_uri
 from taggit.models import Tag
 
 from blog.models import Author, Category, Page, Post
@@ -28,6 +29,11 @@ class SiteSitemap(Sitemap):
 
     def get_domain(self, site=None):
         return urlsplit(settings.SITE_URL).netloc
+
+    def _location(self, item, force_lang_code=None):
+        # Japanese slugs percent-encoded (UTF-8), as the sitemap protocol asks for: crawlers
+        # read <loc> as a URI, not as an IRI.
+        return iri_to_uri(super()._location(item, force_lang_code))
 
 
 def _indexable():

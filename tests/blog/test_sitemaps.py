@@ -2,6 +2,7 @@
 
 import datetime as dt
 import re
+from urllib.parse import quote
 
 import pytest
 from django.utils import timezone
@@ -38,6 +39,15 @@ def test_sitemap_is_an_index_of_the_sections(client):
     assert f"{SITE}/author/team/" in urls
     assert f"{SITE}/archive/" in urls
     assert f"{SITE}/ad-policy/" in urls and f"{SITE}/amazon-associates/" in urls
+
+
+def test_japanese_slugs_are_percent_encoded_in_loc(client):
+    post = make_post(slug="生成ai-導入", tags=["機械学習"])
+    urls = locs(client, "/sitemap-posts.xml") + locs(client, "/sitemap-tags.xml")
+    assert SITE + post.get_absolute_url() in urls  # reverse() percent-encodes
+    assert f"{SITE}/tag/{quote('機械学習')}/" in urls
+    assert "%E7%94%9F%E6%88%90" in post.get_absolute_url()
+    assert all(url.isascii() for url in urls)
 
 
 def test_post_sitemap_excludes_non_public_noindex_and_foreign_canonical_posts(client):
