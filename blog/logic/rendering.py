@@ -258,6 +258,17 @@ _BLOCK_TAGS = _HEADINGS | {
     "figcaption", "table", "caption", "tr", "th", "td", "pre",
 }  # fmt: skip
 _TOC_LEVELS = {"h2": 2, "h3": 3}
+# Ids the page templates give their own elements (the skip link's target, the TOC's title,
+# the search forms...). A body element with one of them (a heading titled "main", a `{: #id}`)
+# would make the page's id ambiguous, so it gets PAGE_ID_SUFFIX. tests/blog/test_rendering.py
+# checks this list against the templates.
+PAGE_IDS = frozenset(
+    {
+        "main", "toc-title", "site-search", "share-heading", "search-page-q", "related-heading",
+        "notfound-q", "latest-heading", "cta-heading", "books-heading",
+    }
+)  # fmt: skip
+PAGE_ID_SUFFIX = "-body"
 
 
 def _link_rel(href: str | None) -> str | None:
@@ -294,6 +305,11 @@ class _PostProcessor(HTMLParser):
         self._heading: tuple[str, int, str, list[str]] | None = None  # tag, level, id, text
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if any(name == "id" and value in PAGE_IDS for name, value in attrs):
+            attrs = [
+                (name, f"{value}{PAGE_ID_SUFFIX}" if name == "id" and value in PAGE_IDS else value)
+                for name, value in attrs
+            ]
         if tag == "img":
             responsive = self._responsive(attrs)
             if responsive is not None:

@@ -168,6 +168,29 @@ def test_japanese_heading_gets_a_readable_unicode_id_in_html_and_toc():
     assert rendered.toc == [TocEntry(level=2, id=heading_id, title="生成AIの現状")]
 
 
+def test_body_ids_never_take_an_id_the_page_uses():
+    rendered = render_markdown("## main\n\n本文。\n\n## 目次 {: #toc-title}\n\n段落。\n")
+    ids = re.findall(r'id="([^"]+)"', rendered.html)
+    assert ids == ["main-body", "toc-title-body"]
+    assert [entry.id for entry in rendered.toc] == ids
+
+
+def test_page_ids_list_every_id_the_templates_use():
+    from pathlib import Path
+
+    from blog.logic.rendering import PAGE_IDS
+
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    used = {
+        match
+        for path in templates.rglob("*.html")
+        if "admin" not in path.relative_to(templates).parts
+        and "editorial" not in path.relative_to(templates).parts
+        for match in re.findall(r'\bid="([^"{]+)"', path.read_text(encoding="utf-8"))
+    }
+    assert used and used <= PAGE_IDS, sorted(used - PAGE_IDS)
+
+
 def test_duplicate_headings_get_unique_ids():
     rendered = render_markdown("## 概要\n\n## 概要\n\n### 概要")
     ids = [e.attrs["id"] for e in elements(rendered.html) if e.tag in {"h2", "h3"}]
