@@ -533,6 +533,57 @@ def test_list_pages_run_a_fixed_number_of_queries(
             assert client.get(url).status_code == 200, url
 
 
+def test_archives_site_pages_feeds_and_404_run_as_many_queries_for_3_posts_as_for_15(
+    client, no_page_cache
+):
+    from django.core.cache import cache
+    from django.test.utils import CaptureQueriesContext
+
+    category = make_category(slug="counted")
+    Page.objects.create(path="/counted/", title="数える固定ページ", body="## 運営\n\n本文。")
+    when = timezone.localtime(timezone.now() - dt.timedelta(days=1))
+    urls = [
+        "/archive/",
+        f"/{when:%Y}/",
+        f"/{when:%Y/%m}/",
+        "/counted/",
+        "/feed.xml",
+        "/atom.xml",
+        "/feeds/counted.xml",
+        "/sitemap.xml",
+        "/sitemap-posts.xml",
+        "/llms.txt",
+        "/no-such-page/",
+    ]
+
+    def counts() -> dict[str, int]:
+        found = {}
+        for url in urls:
+            cache.clear()
+            with CaptureQueriesContext(connection) as queries:
+                status = client.get(url).status_code
+            assert status == (404 if url == "/no-such-page/" else 200), url
+            found[url] = len(queries)
+        return found
+
+    def add(n: int) -> None:
+        for i in range(n):
+            make_post(
+                category=category,
+                published_at=when - dt.timedelta(minutes=i),
+                tags=[f"タグ{i}", "共通"],
+            )
+
+    add(3)
+    few = counts()
+    add(12)
+    many = counts()
+    assert many == few
+    # The sitemap index asks each section for its pages and newest change; it is then kept
+    # as a fragment until the next public change.
+    assert many.pop("/sitemap.xml") <= 20 and max(many.values()) <= 10, many
+
+
 def test_list_cards_follow_every_change(client, no_page_cache):
     post = make_post(title="最初の見出し", category=make_category(slug="cards"))
     assert "最初の見出し" in client.get("/category/cards/").content.decode()
