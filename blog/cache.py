@@ -93,22 +93,32 @@ def _accepts_gzip(request) -> bool:
     return "gzip" in request.META.get("HTTP_ACCEPT_ENCODING", "")
 
 
+def _gzip_etag(etag: str) -> str:
+    # The compressed copy is another representation: a strong ETag must differ from the
+    # plain one's, or a cache could answer one with the other's bytes.
+    return etag[:-1] + '-gzip"'
+
+
 def _build(request, entry: dict, status: int = 200) -> HttpResponse:
     """A response from a cache entry (content, gzipped content, headers, etag)."""
+    has_gzip = entry.get("gzip") is not None
+    use_gzip = has_gzip and _accepts_gzip(request)
+    etag = _gzip_etag(entry["etag"]) if use_gzip else entry["etag"]
     conditional = get_conditional_response(
-        request, etag=entry["etag"], last_modified=entry.get("last_modified")
+        request, etag=etag, last_modified=entry.get("last_modified")
     )
     if conditional is not None:
         _cache_control(conditional)
+        if has_gzip:
+            patch_vary_headers(conditional, ("Accept-Encoding",))
         return conditional
-    use_gzip = entry.get("gzip") is not None and _accepts_gzip(request)
     response = HttpResponse(entry["gzip"] if use_gzip else entry["content"], status=status)
     for name, value in entry["headers"].items():
         response[name] = value
-    response["ETag"] = entry["etag"]
+    response["ETag"] = etag
     if use_gzip:
         response["Content-Encoding"] = "gzip"
-    if entry.get("gzip") is not None:
+    if has_gzip:
         patch_vary_headers(response, ("Accept-Encoding",))
     _cache_control(response)
     return response
@@ -130,10 +140,20 @@ def _entry_from(response: HttpResponse, compress: bool) -> dict:
     return entry
 
 
-def page_key(request) -> str:
+def _page_key(full_path: str, generation: str) -> str:
     # Hashed: Japanese slugs percent-encode past memcached's 250-byte key limit.
-    path_hash = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
-    return "kosei:page:" + public_generation() + ":" + path_hash
+    path_hash = hashlib.sha256(full_path.encode()).hexdigest()[:32]
+    return "kosei:page:" + generation + ":" + path_hash
+
+
+def page_key(request) -> str:
+    return _page_key(request.get_full_path(), public_generation())
+
+
+# Set in the WSGI environ (request.META) for PageCacheApplication: the page this request was
+# answered from or stored as, and that the cache had no page for it.
+ENV_ENTRY = "kosei.page_cache_entry"
+ENV_MISSED = "kosei.page_cache_missed"
 
 
 class PageCacheMiddleware:
@@ -154,13 +174,15 @@ class PageCacheMiddleware:
             and settings.PAGE_CACHE_SECONDS > 0
             and not request.path.startswith(self.skip_prefixes)
         ):
-            entry = cache.get(page_key(request))
+            key = page_key(request)
+            entry = None if request.META.get(ENV_MISSED) else cache.get(key)
             if entry is not None:
+                request.META[ENV_ENTRY] = (key, entry)
                 response = _build(request, entry)
                 # What the middlewares below this one would have added to the page.
                 response.headers.setdefault("X-Frame-Options", settings.X_FRAME_OPTIONS)
                 return response
-            request._page_cache_missed = True
+            request.META[ENV_MISSED] = True
         return self.get_response(request)
 
 
@@ -180,7 +202,7 @@ def public_page(view):
         if seconds > 0:
             key = page_key(request)
             # PageCacheMiddleware has usually looked already; don't ask the cache twice.
-            entry = None if getattr(request, "_page_cache_missed", False) else cache.get(key)
+            entry = None if request.META.get(ENV_MISSED) else cache.get(key)
             if entry is not None:
                 return _build(request, entry)
         response = view(request, *args, **kwargs)
@@ -193,9 +215,126 @@ def public_page(view):
         entry = _entry_from(response, compress=key is not None)
         if key is not None:
             cache.set(key, entry, seconds)
+            request.META[ENV_ENTRY] = (key, entry)
         return _build(request, entry)
 
     return wrapper
+
+
+# --- in front of Django: hits answered at the WSGI level --------------------------------------
+
+# Headers a page gets from its cache entry (see _build); the other headers of a cached page's
+# final response were added by the middleware around the view (security headers, framing).
+_ENTRY_HEADERS = frozenset(
+    {h.lower() for h in _CACHED_HEADERS}
+    | {"etag", "vary", "cache-control", "content-encoding", "content-length"}
+)
+_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH",
+                "HTTP_IF_UNMODIFIED_SINCE", "HTTP_RANGE")  # fmt: skip
+
+
+def _scheme(environ) -> str:
+    # Security headers depend on whether the request is secure (HSTS), so the recorded
+    # headers are kept per scheme as the request states it.
+    return environ.get("wsgi.url_scheme", "http") + "|" + environ.get("HTTP_X_FORWARDED_PROTO", "")
+
+
+class PageCacheApplication:
+    """WSGI wrapper around Django (config/wsgi.py) that answers page-cache hits without
+    Django's request handling: a plain GET of a cached page costs two cache reads.
+
+    The first time a cached page goes out through Django, the headers the middleware added
+    around it are recorded in its entry; later plain GETs get the entry's content with the
+    same headers. Anything else (conditional or HEAD requests, a page without recorded
+    headers, a generation that needs renewing) goes to Django, whose PageCacheMiddleware and
+    views answer as before. Pages whose response sets a cookie or varies on more than the
+    encoding are never answered here.
+    """
+
+    def __init__(self, app):
+        self.app = app
+
+    def __call__(self, environ, start_response):
+        if self._eligible(environ):
+            key = self._key(environ)
+            entry = cache.get(key) if key else None
+            if entry is not None:
+                recorded = (entry.get("outer") or {}).get(_scheme(environ))
+                if recorded is not None:
+                    return self._answer(environ, start_response, entry, recorded)
+            elif key is not None:
+                environ[ENV_MISSED] = True  # PageCacheMiddleware need not look again
+        if not settings.PAGE_CACHE_SECONDS > 0 or environ.get("REQUEST_METHOD") != "GET":
+            return self.app(environ, start_response)
+        sent = {}
+
+        def recording_start_response(status, headers, exc_info=None):
+            sent["status"], sent["headers"] = status, headers
+            if exc_info is None:
+                return start_response(status, headers)
+            return start_response(status, headers, exc_info)
+
+        result = self.app(environ, recording_start_response)
+        self._record(environ, sent)
+        return result
+
+    @staticmethod
+    def _eligible(environ) -> bool:
+        return (
+            settings.PAGE_CACHE_SECONDS > 0
+            and environ.get("REQUEST_METHOD") == "GET"
+            and not environ.get("PATH_INFO", "/").startswith(PageCacheMiddleware.skip_prefixes)
+            and not any(environ.get(name) for name in _CONDITIONAL)
+        )
+
+    @staticmethod
+    def _key(environ) -> str | None:
+        """The page's key, or None when the generation must be renewed (Django does that)."""
+        state = cache.get(STATE_KEY)
+        if state is None or (state["next_live"] is not None and time.time() >= state["next_live"]):
+            return None
+        from django.core.handlers.wsgi import WSGIRequest
+
+        # The path exactly as Django sees it (script name, broken UTF-8, query string).
+        return _page_key(WSGIRequest(environ).get_full_path(), state["gen"])
+
+    @staticmethod
+    def _answer(environ, start_response, entry: dict, recorded: list):
+        has_gzip = entry.get("gzip") is not None
+        use_gzip = has_gzip and "gzip" in environ.get("HTTP_ACCEPT_ENCODING", "")
+        body = entry["gzip"] if use_gzip else entry["content"]
+        headers = list(entry["headers"].items())
+        headers.append(("ETag", _gzip_etag(entry["etag"]) if use_gzip else entry["etag"]))
+        if use_gzip:
+            headers.append(("Content-Encoding", "gzip"))
+        if has_gzip:
+            headers.append(("Vary", "Accept-Encoding"))
+        headers.append(
+            (
+                "Cache-Control",
+                f"public, max-age={settings.PUBLIC_MAX_AGE}, s-maxage={settings.PUBLIC_S_MAXAGE}",
+            )
+        )
+        headers.append(("Content-Length", str(len(body))))
+        start_response("200 OK", headers + recorded)
+        return [body]
+
+    @staticmethod
+    def _record(environ, sent: dict) -> None:
+        answered = environ.get(ENV_ENTRY)
+        if not answered or not sent.get("status", "").startswith("200"):
+            return
+        key, entry = answered
+        scheme = _scheme(environ)
+        if scheme in (entry.get("outer") or {}):
+            return
+        names = [name.lower() for name, _ in sent["headers"]]
+        vary = [value for name, value in sent["headers"] if name.lower() == "vary"]
+        if "set-cookie" in names or vary not in ([], ["Accept-Encoding"]):
+            return
+        recorded = [(n, v) for n, v in sent["headers"] if n.lower() not in _ENTRY_HEADERS]
+        outer = {**(entry.get("outer") or {}), scheme: recorded}
+        cache.set(key, {**entry, "outer": outer}, settings.PAGE_CACHE_SECONDS)
 
 
 # --- signals ---------------------------------------------------------------------------------

@@ -108,6 +108,14 @@ def test_cached_pages_are_gzipped_for_clients_that_accept_it(client, page_cache)
     assert "Accept-Encoding" in response["Vary"]
     plain = client.get(post.get_absolute_url())
     assert not plain.has_header("Content-Encoding")
+    # Two representations, two strong ETags; each validates only its own copy.
+    assert response["ETag"] != plain["ETag"]
+    url = post.get_absolute_url()
+    gz = {"HTTP_ACCEPT_ENCODING": "gzip"}
+    assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"], **gz).status_code == 304
+    assert client.get(url, HTTP_IF_NONE_MATCH=plain["ETag"], **gz).status_code == 200
+    assert client.get(url, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 200
+    assert client.get(url, HTTP_IF_NONE_MATCH=plain["ETag"]).status_code == 304
 
 
 def test_a_cached_page_is_answered_before_sessions_auth_and_the_view(
@@ -133,3 +141,126 @@ def test_the_early_page_cache_never_answers_editors_screens(client, settings, dj
     client.get("/admin/")
     response = client.get("/admin/")
     assert hasattr(response.wsgi_request, "user")
+
+
+# --- hits answered in front of Django (config/wsgi.py) ---------------------------------------
+
+
+def wsgi_get(path: str, **extra) -> tuple[str, dict, bytes]:
+    import io
+    from urllib.parse import unquote
+
+    from config.wsgi import application
+
+    environ = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": unquote(path).encode().decode("iso-8859-1"),  # as servers pass UTF-8
+        "QUERY_STRING": "",
+        "SERVER_NAME": "testserver",
+        "SERVER_PORT": "80",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "testserver",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.input": io.BytesIO(),
+        "wsgi.errors": io.StringIO(),
+        "wsgi.url_scheme": "http",
+        **extra,
+    }
+    sent = {}
+
+    def start_response(status, headers, exc_info=None):
+        sent["status"], sent["headers"] = status, headers
+
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    # As Django's test client does: the test's transaction must outlive the request.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    try:
+        result = application(environ, start_response)
+        try:
+            body = b"".join(result)
+        finally:
+            getattr(result, "close", lambda: None)()
+    finally:
+        request_started.connect(close_old_connections)
+        request_finished.connect(close_old_connections)
+    return sent["status"], dict(sent["headers"]), body
+
+
+@pytest.fixture
+def django_requests():
+    """How many requests reached Django's handler."""
+    from django.core.signals import request_started
+
+    seen = []
+
+    def count(**kwargs):
+        seen.append(1)
+
+    request_started.connect(count)
+    yield seen
+    request_started.disconnect(count)
+
+
+def test_a_cached_page_is_answered_before_django_with_the_same_headers(
+    page_cache, django_requests, django_assert_num_queries
+):
+    post = make_post(slug="前段の記事", body="前段で返す本文。" * 100)
+    path = post.get_absolute_url()
+    status, first_headers, first_body = wsgi_get(path)  # rendered, cached, headers recorded
+    assert status.startswith("200") and len(django_requests) == 1
+    with django_assert_num_queries(0):
+        status, headers, body = wsgi_get(path)
+    assert status == "200 OK" and len(django_requests) == 1, "Django should not have run"
+    assert body == first_body
+
+    def without_length(h):
+        return {k: v for k, v in h.items() if k != "Content-Length"}
+
+    assert without_length(headers) == without_length(first_headers)
+    assert int(headers["Content-Length"]) == len(body)
+    assert headers["X-Frame-Options"] == "DENY" and headers["X-Content-Type-Options"] == "nosniff"
+    # gzip for clients that accept it, with its own ETag.
+    status, zipped, body = wsgi_get(path, HTTP_ACCEPT_ENCODING="gzip")
+    assert zipped["Content-Encoding"] == "gzip" and zipped["ETag"] != headers["ETag"]
+    assert len(django_requests) == 1 and int(zipped["Content-Length"]) == len(body)
+
+
+def test_the_front_never_answers_for_an_unpublished_page(page_cache, django_requests):
+    post = make_post(slug="取り下げる記事")
+    path = post.get_absolute_url()
+    for _ in range(3):
+        assert wsgi_get(path)[0].startswith("200")
+    post.status = Post.Status.UNPUBLISHED
+    post.save()
+    assert wsgi_get(path)[0].startswith("404")
+
+
+def test_conditional_and_other_scheme_requests_go_through_django(page_cache, django_requests):
+    post = make_post()
+    path = post.get_absolute_url()
+    for _ in range(3):
+        _, headers, _ = wsgi_get(path)
+    seen = len(django_requests)
+    status, _, body = wsgi_get(path, HTTP_IF_NONE_MATCH=headers["ETag"])
+    assert status.startswith("304") and body == b"" and len(django_requests) == seen + 1
+    # Headers recorded for http are not reused for https (HSTS and the like differ).
+    status, _, _ = wsgi_get(path, **{"wsgi.url_scheme": "https"})
+    assert status.startswith("200") and len(django_requests) == seen + 2
+
+
+def test_a_response_setting_a_cookie_is_never_recorded(page_cache):
+    from django.core.cache import cache
+
+    from blog.cache import ENV_ENTRY, PageCacheApplication
+
+    cache.set("kosei:page:test", {"content": b"x", "headers": {}, "etag": '"e"'}, 60)
+    environ = {ENV_ENTRY: ("kosei:page:test", cache.get("kosei:page:test"))}
+    sent = {"status": "200 OK", "headers": [("Set-Cookie", "sessionid=abc")]}
+    PageCacheApplication._record(environ, sent)
+    assert "outer" not in cache.get("kosei:page:test")
+    sent["headers"] = [("X-Frame-Options", "DENY")]
+    PageCacheApplication._record(environ, sent)
+    assert cache.get("kosei:page:test")["outer"]["http|"] == [("X-Frame-Options", "DENY")]
