@@ -269,3 +269,53 @@ def test_bulk_fixes_remove_leftovers_and_never_the_last_copy_of_any_text(name):
     assert not lost, f"{name}: lost {lost[:3]}"
     if "---END---" in draft.body:
         assert counts["leftover.end_marker"] >= 1
+
+
+# --- internal links judged against the sample site's own URLs ---------------------------------
+
+
+def test_links_to_posts_that_do_not_exist_are_errors_and_links_to_real_posts_are_not():
+    import csv
+
+    from editorial.logic.draft import ERROR
+    from editorial.logic.links import internal_path
+
+    with (POSTS_DIR.parent / "EXPECTED_URLS.tsv").open(encoding="utf-8") as handle:
+        urls = {
+            row["file"]: row["url_on_the_old_site"]
+            for row in csv.DictReader(handle, delimiter="\t")
+        }
+    context = SiteContext(
+        published_paths=frozenset(urls.values()),
+        published_posts={
+            url: PostRef(number, load(name).title, url)
+            for number, (name, url) in enumerate(sorted(urls.items()))
+        },
+    )
+    article = re.compile(r"^/\d{4}/\d{2}/\d{2}/[^/]+/?$")
+    judged_missing = judged_real = 0
+    for name in sample_names():
+        draft = load(name)
+        missing = {
+            f.excerpt
+            for f in run_checks(draft, CONFIG, context)
+            if f.code == "links.internal_missing"
+        }
+        assert all(
+            f.severity == ERROR
+            for f in run_checks(draft, CONFIG, context)
+            if f.code == "links.internal_missing"
+        )
+        for link in draft.links or ():
+            path = internal_path(link.url, CONFIG)
+            if path is None or not article.match(path):
+                continue
+            path = path if path.endswith("/") else path + "/"
+            if path in context.published_paths:
+                assert link.url not in missing, f"{name}: {link.url} exists but was reported"
+                judged_real += 1
+            elif path not in context.redirect_targets:
+                assert link.url in missing, f"{name}: {link.url} does not exist, not reported"
+                judged_missing += 1
+    # The samples link both to each other and to posts outside the sample.
+    assert judged_missing > 0 and judged_real > 0, (judged_missing, judged_real)
