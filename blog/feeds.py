@@ -7,6 +7,7 @@ dates. Each feed answers conditional requests from its own newest change.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 from contextvars import ContextVar
@@ -15,10 +16,12 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.cache import cache
+from django.db import connection
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
+from django.utils.dateparse import parse_datetime
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.http import http_date
@@ -123,8 +126,8 @@ class SiteFeed(Feed):
     def get_object(self, request, *args, **kwargs):
         return None
 
-    def posts(self, obj):
-        return Post.objects.published()
+    def posts(self, obj, now=None):
+        return Post.objects.published(now)
 
     def items(self, obj):
         posts = (
@@ -251,8 +254,8 @@ class CategoryFeed(SiteFeed):
     def get_object(self, request, slug):
         return _known(request, lambda: get_object_or_404(Category, slug=slug))
 
-    def posts(self, obj):
-        return Post.objects.published().in_category(obj)
+    def posts(self, obj, now=None):
+        return Post.objects.published(now).in_category(obj)
 
     def title(self, obj):
         return f"{obj.name} | {settings.SITE_NAME}"
@@ -273,8 +276,8 @@ class TagFeed(SiteFeed):
 
         return _known(request, lambda: public_tag_or_404(slug))
 
-    def posts(self, obj):
-        return Post.objects.published().with_tag(obj.slug)
+    def posts(self, obj, now=None):
+        return Post.objects.published(now).with_tag(obj.slug)
 
     def title(self, obj):
         return f"タグ「{obj.name}」 | {settings.SITE_NAME}"
@@ -289,19 +292,61 @@ class TagFeed(SiteFeed):
         return f"{settings.SITE_URL}/tag/{obj.slug}/feed.xml"
 
 
+# A time no request runs at: compiled into a feed's listing query in place of "now", then
+# replaced by the request's own time (see listing_state).
+_COMPILED_NOW = dt.datetime(2000, 1, 1, 0, 0, 0, 424242, tzinfo=dt.UTC)
+_LISTING_COLUMNS = ("pk", "version", "updated_at", "published_at")
+
+
+def _as_datetime(value) -> dt.datetime:
+    # PostgreSQL returns aware datetimes; SQLite the naive UTC text Django stored.
+    if isinstance(value, dt.datetime):
+        return value if value.tzinfo else value.replace(tzinfo=dt.UTC)
+    return parse_datetime(value).replace(tzinfo=dt.UTC)
+
+
+def listing_state(feed: SiteFeed, obj, compiled: dict) -> list[tuple]:
+    """(pk, version, updated_at, published_at) of the feed's posts, newest first.
+
+    The query is the ORM's own (`feed.posts()`, so the rule of what is public stays in one
+    place), compiled once per feed and object and run with the request's time: building and
+    compiling the queryset cost more than running it, on every request of a feed.
+    """
+    key = (getattr(obj, "pk", None), getattr(obj, "slug", None))
+    if key not in compiled:
+        if len(compiled) > 4096:
+            compiled.clear()
+        query = (
+            feed.posts(obj, _COMPILED_NOW)
+            .order_by("-published_at", "-pk")
+            .values_list(*_LISTING_COLUMNS)[:FEED_ITEMS]
+            .query
+        )
+        sql, params = query.sql_with_params()
+        placeholder = connection.ops.adapt_datetimefield_value(_COMPILED_NOW)
+        slots = [i for i, value in enumerate(params) if value == placeholder]
+        if len(slots) != 1:
+            raise RuntimeError(f"{type(feed).__name__}: the listing must use the time once")
+        compiled[key] = (sql, list(params), slots[0])
+    sql, params, slot = compiled[key]
+    params = params.copy()
+    params[slot] = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    return [(pk, version, _as_datetime(u), _as_datetime(p)) for pk, version, u, p in rows]
+
+
 def conditional_feed(feed_class):
     """A view answering If-None-Match / If-Modified-Since from the feed's own newest change
     (one small query) before building anything, with a strong ETag and Last-Modified."""
     feed = feed_class()
+    compiled: dict = {}
 
     @public_page
     def view(request, **kwargs):
         obj = feed.get_object(request, **kwargs)
-        state = list(
-            feed.posts(obj)
-            .order_by("-published_at", "-pk")
-            .values_list("pk", "version", "updated_at", "published_at")[:FEED_ITEMS]
-        )
+        state = listing_state(feed, obj, compiled)
         fingerprint = repr(
             (
                 feed_class.__name__,

@@ -12,6 +12,15 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("page<int:page>/", views.home, name="home_page"),
     path("favicon.ico", views.favicon, name="favicon"),
+    # Feeds and crawler files early: they are fetched often, and each pattern tried before
+    # the matching one costs the resolver a little.
+    path("feed.xml", feeds.site_feed, name="feed"),
+    path("atom.xml", feeds.atom_feed, name="atom_feed"),
+    path("feeds/<slug:slug>.xml", feeds.category_feed, name="category_feed"),
+    path("sitemap.xml", sitemap_index, name="sitemap"),
+    path("sitemap-<section>.xml", sitemap_section, name="sitemap_section"),
+    path("robots.txt", views.robots_txt, name="robots_txt"),
+    path("llms.txt", views.llms_txt, name="llms_txt"),
     path("<yyyy:year>/<dd:month>/<dd:day>/<str:slug>/", views.post_detail, name="post_detail"),
     path("category/<slug:slug>/", views.category, name="category"),
     path("category/<slug:slug>/page<int:page>/", views.category, name="category_page"),
@@ -25,13 +34,6 @@ urlpatterns = [
     path("<yyyy:year>/", views.archive_year, name="archive_year"),
     path("<yyyy:year>/<dd:month>/", views.archive_month, name="archive_month"),
     path("search/", views.search, name="search"),
-    path("feed.xml", feeds.site_feed, name="feed"),
-    path("atom.xml", feeds.atom_feed, name="atom_feed"),
-    path("feeds/<slug:slug>.xml", feeds.category_feed, name="category_feed"),
-    path("sitemap.xml", sitemap_index, name="sitemap"),
-    path("sitemap-<section>.xml", sitemap_section, name="sitemap_section"),
-    path("robots.txt", views.robots_txt, name="robots_txt"),
-    path("llms.txt", views.llms_txt, name="llms_txt"),
 ]
 
 # Site pages answer at any other path; this must stay last.

@@ -214,3 +214,33 @@ def test_a_renamed_category_changes_its_feeds_etag(client):
     category.save()
     response = client.get("/feeds/renamed.xml", HTTP_IF_NONE_MATCH=etag)
     assert response.status_code == 200 and "新しい名前" in response.content.decode()
+
+
+def test_the_compiled_listing_is_the_orm_listing_at_the_request_time(client):
+    from taggit.models import Tag
+
+    from blog.feeds import CategoryFeed, SiteFeed, TagFeed, listing_state
+
+    category = make_category(slug="compiled")
+    for i in range(4):
+        make_post(
+            title=f"公開{i}",
+            category=category,
+            tags=["共通"],
+            published_at=timezone.now() - dt.timedelta(hours=i),
+        )
+    make_post(title="予約", category=category, tags=["共通"],
+              published_at=timezone.now() + dt.timedelta(hours=1))  # fmt: skip
+    make_post(title="下書き", status=Post.Status.DRAFT, published_at=None, category=category)
+    tag = Tag.objects.get(name="共通")
+    for feed, obj in ((SiteFeed(), None), (CategoryFeed(), category), (TagFeed(), tag)):
+        compiled = {}
+        expected = list(
+            feed.posts(obj)
+            .order_by("-published_at", "-pk")
+            .values_list("pk", "version", "updated_at", "published_at")
+        )
+        assert len(expected) == 4
+        assert listing_state(feed, obj, compiled) == expected
+        assert listing_state(feed, obj, compiled) == expected  # from the compiled query
+        assert len(compiled) == 1
