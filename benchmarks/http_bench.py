@@ -247,7 +247,8 @@ def main() -> None:
         try:
             for name, path in paths.items():
                 url = base + quote(path, safe="/?=&")
-                for _ in range(3):  # warm connections, fragments and (when on) the page
+                # Both workers: each has its own connection pool and (local-memory) cache.
+                for _ in range(16):  # warm connections, fragments and (when on) the page
                     urllib.request.urlopen(url).read()
                 result = wrk(url, args.duration)
                 lines.append(row(f"{name}, {label}", result))
