@@ -38,7 +38,13 @@ from editorial.models import (
     ShareLink,
 )
 from editorial.queues import queues_for
-from editorial.revisions import ensure_baseline, record_revision, restore_revision
+from editorial.revisions import (
+    FIELD_LABELS,
+    ensure_baseline,
+    readable_changes,
+    record_revision,
+    restore_revision,
+)
 
 A = AuditEntry.Action
 
@@ -213,7 +219,11 @@ class EditorialPostAdmin(DeskAdminMixin, PostListMixin, PostAdmin):
         revisions = list(post.revisions.select_related("created_by"))
         rows = []
         for newer, older in zip(revisions, revisions[1:] + [None], strict=True):
-            changed = field_changes(older.data, newer.data) if older else ["（最初の版）"]
+            changed = (
+                [FIELD_LABELS.get(n, n) for n in field_changes(older.data, newer.data)]
+                if older
+                else ["（最初の版）"]
+            )
             rows.append({"revision": newer, "older": older, "changed": changed})
         context = {
             **self.admin_site.each_context(request),
@@ -231,13 +241,10 @@ class EditorialPostAdmin(DeskAdminMixin, PostListMixin, PostAdmin):
         b = get_object_or_404(Revision, pk=request.GET.get("b"), post=post)
         if (a.created_at, a.pk) > (b.created_at, b.pk):
             a, b = b, a
-        fields = []
-        for name in field_changes(a.data, b.data):
-            old, new = a.data.get(name), b.data.get(name)
-            if isinstance(old, str) or isinstance(new, str):
-                fields.append((name, side_by_side(str(old or ""), str(new or ""))))
-            else:
-                fields.append((name, side_by_side(repr(old), repr(new), context=None)))
+        fields = [
+            (label, side_by_side(old, new))
+            for label, old, new in readable_changes(a.data, b.data, field_changes(a.data, b.data))
+        ]
         context = {
             **self.admin_site.each_context(request),
             "title": f"リビジョンの比較: {post.title}",

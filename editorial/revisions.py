@@ -129,3 +129,74 @@ def restore_revision(revision: Revision, *, by) -> Revision:
     apply_snapshot(post, revision.data)
     log(post, AuditEntry.Action.RESTORE, by=by, note=f"リビジョン {revision.pk} を復元")
     return record_revision(post, by=by, note=f"リビジョン {revision.pk} から復元")
+
+
+# --- showing revisions to editors ------------------------------------------------------------
+
+FIELD_LABELS = {
+    "title": "タイトル",
+    "slug": "スラッグ",
+    "excerpt": "リード",
+    "description": "メタディスクリプション",
+    "body": "本文",
+    "canonical_url": "canonical URL",
+    "noindex": "検索エンジンに載せない",
+    "reading_time_override": "読了時間（手入力）",
+    "category_id": "カテゴリ",
+    "author_id": "著者",
+    "tags": "タグ",
+    "books": "書籍",
+    "related": "関連記事",
+    "ogp_image": "OGP 画像",
+    "ogp_image_source": "OGP 画像の種類",
+}
+
+
+def readable_changes(old: dict, new: dict, names: list[str]) -> list[tuple[str, str, str]]:
+    """(label, old text, new text) for each changed snapshot field: names for the ids a
+    revision stores (category, author, books, related posts), one item per line for lists.
+    Rows deleted since are shown by their id with 「削除済み」."""
+    ids = {"category_id": set(), "author_id": set(), "books": set(), "related": set()}
+    for data in (old, new):
+        for name in ("category_id", "author_id"):
+            if data.get(name) is not None:
+                ids[name].add(data[name])
+        ids["books"].update(b["book_id"] for b in data.get("books") or [])
+        ids["related"].update(data.get("related") or [])
+    categories = dict(Category.objects.filter(pk__in=ids["category_id"]).values_list("pk", "name"))
+    authors = dict(Author.objects.filter(pk__in=ids["author_id"]).values_list("pk", "name"))
+    books = {
+        pk: f"{title}（{asin}）"
+        for pk, title, asin in AffiliateBook.objects.filter(pk__in=ids["books"]).values_list(
+            "pk", "title", "asin"
+        )
+    }
+    posts = dict(Post.objects.filter(pk__in=ids["related"]).values_list("pk", "title"))
+
+    def named(names_by_id: dict, pk) -> str:
+        if pk is None:
+            return "（なし）"
+        return names_by_id.get(pk, f"（削除済み: ID {pk}）")
+
+    def text(name: str, value) -> str:
+        if name == "category_id":
+            return named(categories, value)
+        if name == "author_id":
+            return named(authors, value)
+        if name == "books":
+            return "\n".join(
+                f"{i}. {named(books, b['book_id'])}" + (f" — {b['note']}" if b.get("note") else "")
+                for i, b in enumerate(value or [], 1)
+            )
+        if name == "related":
+            return "\n".join(f"{i}. {named(posts, pk)}" for i, pk in enumerate(value or [], 1))
+        if name == "tags":
+            return "\n".join(value or [])
+        if isinstance(value, bool):
+            return "はい" if value else "いいえ"
+        return "" if value is None else str(value)
+
+    return [
+        (FIELD_LABELS.get(name, name), text(name, old.get(name)), text(name, new.get(name)))
+        for name in names
+    ]

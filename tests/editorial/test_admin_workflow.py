@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import pytest
 from django.core import mail
@@ -83,7 +84,7 @@ def test_history_compare_and_restore_through_the_admin(users, client):
     revisions = list(post.revisions.order_by("created_at", "pk"))[1:]
     assert len(revisions) == 2
     html = client.get(f"/admin/blog/post/{post.pk}/revisions/").content.decode()
-    assert "body" in html
+    assert "本文" in html
     compare = client.get(
         f"/admin/blog/post/{post.pk}/revisions/compare/",
         {"a": revisions[0].pk, "b": revisions[1].pk},
@@ -93,6 +94,31 @@ def test_history_compare_and_restore_through_the_admin(users, client):
     post.refresh_from_db()
     assert post.body == "最初の本文です。"
     assert post.revisions.count() == 4
+
+
+def test_compare_names_the_category_author_books_and_related_posts(users, client):
+    from blog.models import PostBook, RelatedPost
+    from editorial.revisions import record_revision
+    from tests.factories import make_book, make_category, make_post
+
+    post = post_in_state("draft", owner=users["writer"])
+    post.category = make_category(name="AI導入戦略", slug="strategy-cmp")
+    post.save()
+    first = record_revision(post)
+    post.category = make_category(name="導入事例", slug="case-cmp")
+    post.save()
+    PostBook.objects.create(post=post, book=make_book(title="比較の本"), position=0, note="必読")
+    RelatedPost.objects.create(post=post, related=make_post(title="関連する記事"), position=0)
+    second = record_revision(post)
+    client.force_login(users["writer"])
+    html = client.get(
+        f"/admin/blog/post/{post.pk}/revisions/compare/", {"a": first.pk, "b": second.pk}
+    ).content.decode()
+    assert "<h2>カテゴリ</h2>" in html and "<h2>書籍</h2>" in html and "<h2>関連記事</h2>" in html
+    text = re.sub(r"</?(?:ins|del)>", "", html)  # the diff marks changed characters
+    assert "AI導入戦略" in text and "導入事例" in text
+    assert "比較の本（4798181986） — 必読" in text and "関連する記事" in text
+    assert "category_id" not in html and "book_id" not in html
 
 
 def test_comments_with_mentions_notify_and_can_be_resolved(
