@@ -2,7 +2,9 @@
 // (when they changed) and when the page is hidden or left (navigator.sendBeacon, which the
 // browser delivers even while the tab closes). The slot is not a revision and never touches
 // the post. Reopening the page offers to restore it (the diff is drawn by the server); a
-// warning appears before leaving with unsaved changes.
+// warning appears before leaving with unsaved changes. What a beacon cannot carry (more than
+// 64 KB, before the first autosave gave the page a base to send changes against) is kept in
+// this browser's localStorage and sent to the slot the next time the page opens.
 (function () {
   "use strict";
 
@@ -35,6 +37,18 @@
 
     const initial = state();
     let lastSaved = initial;
+    const localKey = "kosei-autosave:" + config.autosaveUrl;
+
+    function keepLocally(current) {
+      const version = form.querySelector("[name=version]");
+      try {
+        localStorage.setItem(localKey, JSON.stringify({ values: current, version: version ? version.value : "" }));
+      } catch (error) { /* storage full or disabled: the leave warning was the last guard */ }
+    }
+
+    function forgetLocal() {
+      try { localStorage.removeItem(localKey); } catch (error) { /* nothing kept */ }
+    }
 
     function base() {
       const data = new FormData();
@@ -76,6 +90,7 @@
           lastSaved = serialised;
           slotValues = current;
           token = result.token;
+          forgetLocal(); // the slot holds something newer than a copy left in this browser
           stamp(message || "自動保存しました（" + result.saved_at + "）");
         })
         .catch(function () {
@@ -105,12 +120,41 @@
         // The slot now has a new token this page cannot know: save in full when it is back.
         token = "";
         slotValues = null;
+      } else {
+        keepLocally(current); // too large for a beacon: sent when the page opens again
       }
+    }
+
+    // A copy a beacon could not carry: send it to the slot, then show the page again so the
+    // server offers it like any autosave (with its diff), or drop it if nothing differs.
+    function sendKeptCopy() {
+      let kept = null;
+      try { kept = JSON.parse(localStorage.getItem(localKey) || "null"); } catch (error) { kept = null; }
+      if (!kept || !kept.values) return false;
+      if (JSON.stringify(kept.values) === initial) { forgetLocal(); return false; }
+      const data = new FormData();
+      data.append("csrfmiddlewaretoken", desk.csrf());
+      if (kept.version) data.append("version", kept.version);
+      for (const [name, value] of Object.entries(kept.values)) data.append(name, value);
+      fetch(config.autosaveUrl, { method: "POST", body: data, credentials: "same-origin" })
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          forgetLocal();
+          window.location.reload();
+        })
+        .catch(function () {
+          paused = false;
+          kosei.setStatus("前回送れなかった入力がこのブラウザに残っています。通信を確かめてページを読み込み直してください。", "error");
+        });
+      return true;
     }
 
     function stamp(text) {
       kosei.setStatus(text, "saved");
     }
+
+    // While a kept copy is on its way the page saves nothing (it reloads with the offer).
+    if (config.autosaveUrl && sendKeptCopy()) paused = true;
 
     if (config.autosaveUrl) {
       setInterval(save, Math.max(1, config.autosaveSeconds) * 1000);

@@ -272,6 +272,39 @@ def test_a_long_article_closed_mid_edit_keeps_what_was_typed_last(
     assert body == long_body + "\n\n最初に書き足した段落。\n\n閉じる直前の段落。"
 
 
+def test_a_large_paste_closed_before_the_first_autosave_comes_back_from_the_browser(
+    live_server, page, django_user_model
+):
+    post = draft()
+    login(page, live_server, django_user_model)
+    open_post(page, live_server, post)
+    # About 120 KB pasted and the tab closed at once: no autosave has given the page a base to
+    # send changes against, and the whole text is more than a beacon may carry.
+    pasted = "\n\n".join(f"{i}段落目。{PARAGRAPH}" for i in range(400))
+    assert len(pasted.encode()) > 64 * 1024
+    type_at_end(page, "\n\n" + pasted)
+    page.on("dialog", lambda dialog: dialog.accept())
+    with page.expect_event("close"):
+        page.close(run_before_unload=True)
+    time.sleep(1)
+    assert not AutosaveSlot.objects.filter(post=post).exists()  # the beacon could not carry it
+
+    reopened = page.context.new_page()
+    reopened.console_errors = []
+    reopened.on("pageerror", lambda exc: reopened.console_errors.append(str(exc)))
+    reopened.set_viewport_size({"width": 1400, "height": 950})
+    reopened.goto(f"{live_server.url}/admin/blog/post/{post.pk}/change/")
+    # The copy kept in the browser goes to the slot; the page comes back with the usual offer.
+    offer = reopened.wait_for_selector("#kd-restore", timeout=10000)
+    assert "保存していない編集が残っています" in offer.inner_text()
+    assert AutosaveSlot.objects.get(post=post).data["body"].endswith(pasted)
+    reopened.locator(".kd-restore__apply").click()
+    assert reopened.input_value("#id_body").endswith(pasted)
+    kept = "() => Object.keys(localStorage).filter((k) => k.startsWith('kosei-autosave:'))"
+    assert reopened.evaluate(kept) == []
+    assert reopened.console_errors == []
+
+
 def test_the_timer_autosaves_while_typing(live_server, page, django_user_model, settings):
     settings.EDITORIAL_AUTOSAVE_SECONDS = 1
     post = draft()
