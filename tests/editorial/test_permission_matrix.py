@@ -160,3 +160,52 @@ def test_permissions_not_group_names_decide(users, django_user_model):
     post = post_in_state("approved", owner=users["writer"])
     workflow.apply(post, "publish", by=django_user_model.objects.get(pk=custom.pk))
     assert post.status == "published"
+
+
+# --- the same rules through the post list's bulk actions -------------------------------------
+
+BULK = {"submit": "submit_selected", "request_changes": "request_changes_selected"}
+
+
+@pytest.mark.parametrize("state", STATES)
+@pytest.mark.parametrize("action", sorted(BULK))
+@pytest.mark.parametrize("role", ROLES)
+def test_bulk_actions_follow_the_same_rules(users, client, role, action, state):
+    post = post_in_state(state, owner=users["writer"])
+    before = Post.objects.get(pk=post.pk).status
+    client.force_login(users[role])
+    data = {"action": BULK[action], "_selected_action": [post.pk], "index": 0}
+    if action == "request_changes":
+        data.update(apply="1", note="理由を書きました")
+    response = client.post("/admin/blog/post/", data)
+    assert response.status_code in {200, 302}
+    after = Post.objects.get(pk=post.pk).status
+    if expected_allowed(role, action, state):
+        assert after == workflow.TRANSITIONS[action].target
+    else:
+        assert after == before
+
+
+def test_bulk_category_and_tags_change_only_posts_the_user_may_edit(users, client):
+    from tests.factories import make_category
+
+    own = post_in_state("draft", owner=users["writer"])
+    others = post_in_state("draft", owner=users["other_writer"])
+    category = make_category(name="一括のカテゴリ", slug="bulk-perm")
+    client.force_login(users["writer"])
+    client.post(
+        "/admin/blog/post/",
+        {
+            "action": "assign_category_tags",
+            "_selected_action": [own.pk, others.pk],
+            "index": 0,
+            "apply": "1",
+            "category": category.pk,
+            "add_tags": "一括タグ",
+            "remove_tags": "",
+        },
+    )
+    own.refresh_from_db()
+    others.refresh_from_db()
+    assert own.category == category and "一括タグ" in own.tags.names()
+    assert others.category != category and "一括タグ" not in others.tags.names()
