@@ -38,15 +38,22 @@ printf '\n| page | performance | accessibility | best practices | SEO |\n|---|--
 for name_path in "article=$ARTICLE" "home=/" "category=$CATEGORY"; do
   name="${name_path%%=*}"; path="${name_path#*=}"
   url="http://127.0.0.1:$PORT$(python3 -c 'import sys, urllib.parse; print(urllib.parse.quote(sys.argv[1]))' "$path")"
-  "$WORK/node_modules/.bin/lighthouse" "$url" --quiet --output=json --output-path="$WORK/$name.json" \
-    --only-categories=performance,accessibility,best-practices,seo \
-    --chrome-flags="--headless=new --no-sandbox --disable-gpu" >/dev/null 2>&1 || true
+  # A run can come back without a score (Chrome failed to load or trace the page): try again.
+  for attempt in 1 2 3; do
+    "$WORK/node_modules/.bin/lighthouse" "$url" --quiet --output=json --output-path="$WORK/$name.json" \
+      --only-categories=performance,accessibility,best-practices,seo \
+      --chrome-flags="--headless=new --no-sandbox --disable-gpu" >/dev/null 2>&1 || true
+    python3 -c 'import json, sys; c = json.load(open(sys.argv[1]))["categories"]; sys.exit(any(v["score"] is None for v in c.values()))' "$WORK/$name.json" 2>/dev/null && break
+    echo "    $name: no score (attempt $attempt)" >&2
+  done
   python3 - "$WORK/$name.json" "$name" <<'PY'
 import json, sys
 report = json.load(open(sys.argv[1]))
 c = report["categories"]
 scores = [c[k]["score"] for k in ("performance", "accessibility", "best-practices", "seo")]
-print(f"| {sys.argv[2]} | " + " | ".join(f"{s:.2f}" for s in scores) + " |")
+print(f"| {sys.argv[2]} | " + " | ".join("-" if s is None else f"{s:.2f}" for s in scores) + " |")
+if report.get("runtimeError"):
+    print(f"    runtime error: {report['runtimeError'].get('message')}", file=sys.stderr)
 for key in ("performance", "accessibility", "best-practices", "seo"):
     for ref in c[key]["auditRefs"]:
         audit = report["audits"][ref["id"]]
