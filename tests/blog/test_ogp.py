@@ -331,3 +331,21 @@ def test_a_double_dash_is_drawn_as_one_unbroken_dash(font):
     assert ogp.join_dashes("試験導入へ——取材で", font) == "試験導入へ\u2e3a取材で"
     result = ogp.draw_card(card("試験導入へ——取材で見えた変化"), font)
     assert "\u2e3a" in "".join(result.layout.lines)
+
+
+@pytest.mark.parametrize(
+    ("size", "accepted"),
+    [
+        ((1203, 630), True),  # 1.910: the ratio itself
+        ((1260, 670), True),  # 1.881: 1.5% narrower
+        ((1300, 666), True),  # 1.952: 2.2% wider
+        ((1200, 650), False),  # 1.846: 3.3% narrower
+        ((1300, 660), False),  # 1.970: 3.1% wider
+    ],
+)
+def test_the_aspect_ratio_may_be_within_3_percent_of_1_91(size, accepted):
+    if accepted:
+        assert ogp.check_override_image(image_bytes(size)).width == size[0]
+    else:
+        with pytest.raises(ogp.OverrideImageError, match="3% 以内"):
+            ogp.check_override_image(image_bytes(size))
