@@ -36,6 +36,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -476,10 +477,13 @@ class _Plan:
         if self.rendering is None:
             return None
         fields = self.prepared.fields
-        # A worker's exception is raised here, inside the post's savepoint: it fails alone.
-        return prerender.complete(
-            fields["title"], fields["excerpt"], fields["body"], self.rendering.result()
-        )
+        try:
+            result = self.rendering.result()
+        except BrokenProcessPool:
+            return None  # the workers are gone: Post.save() renders the body itself
+        # Any other exception of the worker is raised here, inside the post's savepoint: the
+        # post fails alone, as it would have failed rendering in this process.
+        return prerender.complete(fields["title"], fields["excerpt"], fields["body"], result)
 
 
 @contextmanager
@@ -581,12 +585,15 @@ class Importer:
                     # while the workers render the next ones.
                     plans = [self._plan(source) for source in sources[start : start + COMMIT_EVERY]]
                     if pool is not None:
-                        for plan in plans:
-                            if plan.write:
-                                fields = plan.prepared.fields
-                                plan.rendering = prerender.submit(
-                                    pool, fields["title"], fields["excerpt"], fields["body"]
-                                )
+                        try:
+                            for plan in plans:
+                                if plan.write:
+                                    fields = plan.prepared.fields
+                                    plan.rendering = prerender.submit(
+                                        pool, fields["title"], fields["excerpt"], fields["body"]
+                                    )
+                        except BrokenProcessPool:
+                            pool = None  # a worker died: render here from now on
                     for done, plan in enumerate(plans, start + 1):
                         if plan.write:
                             self._write_planned(plan)

@@ -764,3 +764,29 @@ def test_a_prerendered_body_is_used_only_for_the_texts_it_was_made_from():
     post.render()
     assert (post.body_html, post.reading_time) == ("<p>印</p>", 99)
     assert search.document_for(post).tokens == made.tokens + " 印"
+
+
+def test_an_import_carries_on_in_process_when_the_render_workers_die(tmp_path, monkeypatch):
+    from concurrent.futures import Future
+    from concurrent.futures.process import BrokenProcessPool
+
+    from blog import importers
+    from blog.logic import prerender
+
+    def broken(pool, *texts):
+        future = Future()
+        future.set_exception(BrokenProcessPool("a worker was killed"))
+        return future
+
+    monkeypatch.setattr(importers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(prerender, "submit", broken)
+    site = make_site(
+        tmp_path,
+        {
+            f"2025-08-0{day}-survivor-{day}.md": front(title=f"生き残る記事{day}") + BODY
+            for day in (1, 2)
+        },
+    )
+    report = import_jekyll_site(site, status="published", jobs=2)
+    assert report.counts["created"] == 2 and not report.has_failures
+    assert all("生成AIの導入状況" in post.body_html for post in Post.objects.all())
