@@ -174,6 +174,18 @@ def test_the_admin_refuses_a_bad_replacement_with_the_reason(admin_client, file,
     assert post.ogp_image_source == "generated"
 
 
+def test_the_admin_refuses_a_replacement_over_5_mb(admin_client):
+    post = make_post()
+    image = upload((1200, 630)).read()
+    padded = upload(content=image + b"\0" * (5 * 1024 * 1024), name="big.png")  # still a PNG
+    data = change_form_data(post, ogp_image_source="uploaded", ogp_image=padded)
+    response = admin_client.post(f"/admin/blog/post/{post.pk}/change/", data)
+    assert response.status_code == 200
+    assert "5 MB 以下にしてください" in response.content.decode()
+    post.refresh_from_db()
+    assert not post.ogp_image
+
+
 def test_choosing_the_uploaded_image_without_one_is_refused(admin_client):
     post = make_post()
     data = change_form_data(post, ogp_image_source="uploaded")
