@@ -40,7 +40,13 @@ class DeskAdminMixin:
     @property
     def media(self):
         return super().media + forms.Media(
-            js=["js/desk.js", "js/desk_autosave.js", "js/desk_images.js", "js/desk_books.js"],
+            js=[
+                "js/desk.js",
+                "js/desk_autosave.js",
+                "js/desk_images.js",
+                "js/desk_books.js",
+                "js/desk_quotes.js",
+            ],
             css={"all": ["css/desk.css"]},
         )
 

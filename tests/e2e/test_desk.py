@@ -12,7 +12,7 @@ from django.utils import timezone
 from PIL import Image
 
 from blog.models import ArticleImage, Post
-from editorial.models import AutosaveSlot
+from editorial.models import AutosaveSlot, ReviewComment
 from tests.factories import make_post
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -303,6 +303,41 @@ def test_a_large_paste_closed_before_the_first_autosave_comes_back_from_the_brow
     kept = "() => Object.keys(localStorage).filter((k) => k.startsWith('kosei-autosave:'))"
     assert reopened.evaluate(kept) == []
     assert reopened.console_errors == []
+
+
+def test_a_comment_quote_is_found_in_the_body_and_a_selection_becomes_a_quote(
+    live_server, page, django_user_model
+):
+    post = draft(
+        body=f"## 背景\n\n{PARAGRAPH}\n\n## 数字\n\n市場は8,300億ドル（約1,250億円）に達する。\n"
+    )
+    login(page, live_server, django_user_model)
+    boss = django_user_model.objects.get(username="boss")
+    ReviewComment.objects.create(
+        post=post, author=boss, body="換算を確認", quote="8,300億ドル（約1,250億円）"
+    )
+    ReviewComment.objects.create(
+        post=post, author=boss, body="古い指摘", quote="もう本文にない一文"
+    )
+    open_post(page, live_server, post)
+    selection = (
+        "() => { const a = document.querySelector('#id_body');"
+        " return a.value.slice(a.selectionStart, a.selectionEnd); }"
+    )
+    panel = page.locator("#comments-heading + .kosei-comment, #comments-heading ~ .kosei-comment")
+    assert page.locator(".kosei-quote-show").count() == 2
+    panel.filter(has_text="古い指摘").locator(".kosei-quote-show").click()
+    page.wait_for_selector(".kd-status:has-text('見つかりません')")
+    panel.filter(has_text="換算を確認").locator(".kosei-quote-show").click()
+    assert page.evaluate(selection) == "8,300億ドル（約1,250億円）"
+
+    page.evaluate(
+        "() => { const a = document.querySelector('#id_body'); const i = a.value.indexOf('市場は');"
+        " a.focus(); a.setSelectionRange(i, i + 3); }"
+    )
+    page.click(".kosei-quote-copy")
+    assert page.input_value("textarea[name=quote][form=comment-form]") == "市場は"
+    assert page.console_errors == []
 
 
 def test_the_timer_autosaves_while_typing(live_server, page, django_user_model, settings):

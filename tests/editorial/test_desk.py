@@ -358,7 +358,13 @@ def test_the_post_page_carries_the_desk_settings_and_scripts():
     html = html.decode()
     assert f'data-live-url="{reverse("admin:blog_post_live", args=[post.pk])}"' in html
     assert 'data-autosave-seconds="10"' in html
-    for script in ("js/desk.js", "js/desk_autosave.js", "js/desk_images.js", "js/desk_books.js"):
+    for script in (
+        "js/desk.js",
+        "js/desk_autosave.js",
+        "js/desk_images.js",
+        "js/desk_books.js",
+        "js/desk_quotes.js",
+    ):
         assert script in html
 
 
