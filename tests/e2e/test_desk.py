@@ -503,6 +503,48 @@ def test_scrolling_the_body_scrolls_the_preview_in_step(live_server, page, djang
     assert abs(offset) < 40, offset
 
 
+def test_scrolling_the_preview_scrolls_the_body_in_step(live_server, page, django_user_model):
+    sections = "\n\n".join(f"## 節{i}\n\n{PARAGRAPH}\n\n{PARAGRAPH[::-1]}" for i in range(1, 13))
+    post = draft(body=sections)
+    login(page, live_server, django_user_model)
+    open_post(page, live_server, post)
+    page.wait_for_selector(".kd-preview h2:has-text('節12')")
+    # The preview brought to 節8: the editor shows the line of 「## 節8」 near its top.
+    page.evaluate(
+        "(() => { const p = document.querySelector('.kd-preview');"
+        " const h = Array.from(p.querySelectorAll('h2')).find(e => e.textContent === '節8');"
+        " p.scrollTop += h.getBoundingClientRect().top - p.getBoundingClientRect().top; })()"
+    )
+    page.wait_for_timeout(300)
+    offset = page.evaluate(
+        "(() => { const a = document.getElementById('id_body');"
+        " const line = a.value.split('\\n').indexOf('## 節8');"
+        " return window.KoseiDesk.desk.lineTops[line] - a.scrollTop; })()"
+    )
+    assert abs(offset) < 40, offset
+
+
+def test_fast_typing_asks_for_one_preview_when_it_pauses(live_server, page, django_user_model):
+    post = draft()
+    login(page, live_server, django_user_model)
+    open_post(page, live_server, post)
+    page.wait_for_timeout(1000)  # the first preview is done
+    sent = []
+    page.on("request", lambda request: sent.append(request) if "/live/" in request.url else None)
+    page.locator("#id_body").click()
+    page.keyboard.press("Control+End")
+    for character in "速く打ち続ける間は問い合わせない":
+        page.keyboard.insert_text(character)
+        page.wait_for_timeout(60)  # well under the 400 ms pause that asks for a preview
+    assert sent == [], "no preview while typing goes on"
+    page.wait_for_function(
+        "document.querySelector('.kd-preview').textContent.includes('問い合わせない')",
+        timeout=5000,
+    )
+    page.wait_for_timeout(600)
+    assert len(sent) == 1
+
+
 def test_at_most_one_preview_request_is_in_flight(
     live_server, page, django_user_model, monkeypatch
 ):
