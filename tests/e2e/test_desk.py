@@ -474,12 +474,17 @@ def test_leaving_after_only_picking_a_book_warns(live_server, page, django_user_
     assert page.console_errors == []
 
 
-def test_scrolling_the_body_scrolls_the_preview_in_step(live_server, page, django_user_model):
+def open_sectioned_post(page, live_server, django_user_model):
+    """A post of twelve sections, much taller than the editor, open with its preview drawn."""
     sections = "\n\n".join(f"## 節{i}\n\n{PARAGRAPH}\n\n{PARAGRAPH[::-1]}" for i in range(1, 13))
     post = draft(body=sections)
     login(page, live_server, django_user_model)
     open_post(page, live_server, post)
     page.wait_for_selector(".kd-preview h2:has-text('節12')")
+
+
+def test_scrolling_the_body_scrolls_the_preview_in_step(live_server, page, django_user_model):
+    open_sectioned_post(page, live_server, django_user_model)
     assert_numbers_follow_wrapping(page)  # a body much taller than the editor
     page.evaluate(
         "(() => { const a = document.getElementById('id_body'); a.scrollTop = a.scrollHeight; })()"
@@ -504,11 +509,7 @@ def test_scrolling_the_body_scrolls_the_preview_in_step(live_server, page, djang
 
 
 def test_scrolling_the_preview_scrolls_the_body_in_step(live_server, page, django_user_model):
-    sections = "\n\n".join(f"## 節{i}\n\n{PARAGRAPH}\n\n{PARAGRAPH[::-1]}" for i in range(1, 13))
-    post = draft(body=sections)
-    login(page, live_server, django_user_model)
-    open_post(page, live_server, post)
-    page.wait_for_selector(".kd-preview h2:has-text('節12')")
+    open_sectioned_post(page, live_server, django_user_model)
     # The preview brought to 節8: the editor shows the line of 「## 節8」 near its top.
     page.evaluate(
         "(() => { const p = document.querySelector('.kd-preview');"
