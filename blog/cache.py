@@ -140,14 +140,16 @@ def _entry_from(response: HttpResponse, compress: bool) -> dict:
     return entry
 
 
-def _page_key(full_path: str, generation: str) -> str:
+def _page_key(path: str, query_string: str, generation: str) -> str:
+    """The key of the page at `path` (decoded text, as `request.path`) with `query_string`
+    (the environ's QUERY_STRING as the server passed it, never rewritten by Django)."""
     # Hashed: Japanese slugs percent-encode past memcached's 250-byte key limit.
-    path_hash = hashlib.sha256(full_path.encode()).hexdigest()[:32]
-    return "kosei:page:" + generation + ":" + path_hash
+    raw = (path + "?" + query_string).encode("utf-8", "surrogatepass")
+    return "kosei:page:" + generation + ":" + hashlib.sha256(raw).hexdigest()[:32]
 
 
 def page_key(request) -> str:
-    return _page_key(request.get_full_path(), public_generation())
+    return _page_key(request.path, request.META.get("QUERY_STRING", ""), public_generation())
 
 
 # Set in the WSGI environ (request.META) for PageCacheApplication: the page this request was
@@ -174,6 +176,8 @@ class PageCacheMiddleware:
             and settings.PAGE_CACHE_SECONDS > 0
             and not request.path.startswith(self.skip_prefixes)
         ):
+            # An unknown Host gets Django's 400 (DisallowedHost), never a cached page.
+            request.get_host()
             key = page_key(request)
             entry = None if request.META.get(ENV_MISSED) else cache.get(key)
             if entry is not None:
@@ -239,6 +243,35 @@ def _scheme(environ) -> str:
     return environ.get("wsgi.url_scheme", "http") + "|" + environ.get("HTTP_X_FORWARDED_PROTO", "")
 
 
+def wsgi_request_path(environ) -> str:
+    """`request.path` of the request Django would build from `environ`, without building it.
+
+    Django's WSGIRequest writes the decoded path back into the environ it is given, and the
+    handler then reads PATH_INFO again as latin-1 bytes (PEP 3333): a request object made here
+    from the live environ breaks every non-ASCII URL. Django's own readers leave it untouched.
+    """
+    from django.core.handlers.wsgi import get_path_info, get_script_name
+
+    script_name = get_script_name(environ)
+    path_info = get_path_info(environ) or "/"
+    return "{}/{}".format(script_name.rstrip("/"), path_info.replace("/", "", 1))
+
+
+def _host_allowed(environ) -> bool:
+    """Whether Django would accept the request's Host (ALLOWED_HOSTS): a cached page is never
+    answered for a host the site does not serve; Django answers those with 400."""
+    from django.core.exceptions import DisallowedHost
+    from django.http import HttpRequest
+
+    probe = HttpRequest()
+    probe.META = environ  # get_host() only reads META
+    try:
+        probe.get_host()
+    except DisallowedHost:
+        return False
+    return True
+
+
 class PageCacheApplication:
     """WSGI wrapper around Django (config/wsgi.py) that answers page-cache hits without
     Django's request handling: a plain GET of a cached page costs two cache reads.
@@ -285,6 +318,7 @@ class PageCacheApplication:
             and environ.get("REQUEST_METHOD") == "GET"
             and not environ.get("PATH_INFO", "/").startswith(PageCacheMiddleware.skip_prefixes)
             and not any(environ.get(name) for name in _CONDITIONAL)
+            and _host_allowed(environ)
         )
 
     @staticmethod
@@ -293,10 +327,7 @@ class PageCacheApplication:
         state = cache.get(STATE_KEY)
         if state is None or (state["next_live"] is not None and time.time() >= state["next_live"]):
             return None
-        from django.core.handlers.wsgi import WSGIRequest
-
-        # The path exactly as Django sees it (script name, broken UTF-8, query string).
-        return _page_key(WSGIRequest(environ).get_full_path(), state["gen"])
+        return _page_key(wsgi_request_path(environ), environ.get("QUERY_STRING", ""), state["gen"])
 
     @staticmethod
     def _answer(environ, start_response, entry: dict, recorded: list):

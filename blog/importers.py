@@ -1207,6 +1207,9 @@ class Importer:
 
     def _write_redirects(self, sources: list[Source]) -> None:
         for info in jekyll.SITE_CATEGORIES:
+            # The old URLs redirect to the category's page, which must exist even while no
+            # imported post is filed there yet (the old site had a page for each category).
+            self._category(info)
             for old_path in info.dead_paths:
                 self._want_redirect(old_path, None, f"カテゴリ「{info.name}」", info.path)
         existing = {

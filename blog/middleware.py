@@ -1,5 +1,7 @@
 """Stored redirects answer where the site would otherwise say 404."""
 
+from urllib.parse import quote
+
 from django.http import HttpResponsePermanentRedirect
 
 from blog.logic.urls import legacy_destination
@@ -23,7 +25,19 @@ class RedirectFallbackMiddleware:
         destination = redirect.destination() if redirect is not None else legacy_destination(path)
         if not destination or destination == path:
             return response
-        query = request.META.get("QUERY_STRING", "")
+        query = _query_string(request)
         if query:
             destination += ("&" if "?" in destination else "?") + query
         return HttpResponsePermanentRedirect(destination)
+
+
+def _query_string(request) -> str:
+    """The request's query string as URL text: QUERY_STRING holds the raw bytes decoded as
+    latin-1 (PEP 3333), so a raw UTF-8 query is turned back into bytes and percent-encoded
+    instead of being encoded a second time as if it were text."""
+    raw = request.META.get("QUERY_STRING", "")
+    try:
+        data = raw.encode("iso-8859-1")
+    except UnicodeEncodeError:  # a caller that put text there (not a WSGI server)
+        data = raw.encode("utf-8")
+    return quote(data, safe="!$&'()*+,;=:@/?%[]~")
