@@ -64,7 +64,8 @@ def main() -> None:
     from blog.logic.reading_time import reading_minutes
     from blog.logic.rendering import render_markdown
     from blog.models import Author, Category, Post
-    from editorial import desk
+    from editorial.desk import preview
+    from editorial.quality import checking
 
     print(f"データベース: {connection.vendor}（{os.environ['DATABASE_URL'].split('@')[-1]}）")
     started = time.perf_counter()
@@ -101,13 +102,13 @@ def main() -> None:
     Post.objects.bulk_create(batch)
     print(f"準備: {args.posts:,}件を{time.perf_counter() - started:.1f}秒で作成（計測対象外）")
 
-    post = desk.quality.posts_for_checking(Post.objects.filter(slug="bench-0")).get()
+    post = checking.posts_for_checking(Post.objects.filter(slug="bench-0")).get()
     edited = post.body + "\n\n編集者が書き足した段落。" + "取材の結果をもとに整理した。" * 5
 
     def one() -> float:
-        form = desk.FormInput(texts={"title": post.title, "body": edited})
+        form = preview.FormInput(texts={"title": post.title, "body": edited})
         began = time.perf_counter()
-        result = desk.analyse(post, form)
+        result = preview.analyse(post, form)
         elapsed = time.perf_counter() - began
         assert result["html"] and result["counters"]["chars"] > 0
         return elapsed

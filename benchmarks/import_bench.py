@@ -275,7 +275,7 @@ def child(site: str, database_url: str) -> None:
     django.setup()
     from django.core.management import call_command
 
-    from blog.importers import import_jekyll_site
+    from blog.importing.run import import_jekyll_site
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()

@@ -54,16 +54,17 @@ def main() -> None:
 
 
 def titles() -> list[str]:
-    from blog.ogp_gallery import DIFFICULT_TITLES, sample_titles
+    from blog.ogp.gallery import DIFFICULT_TITLES, sample_titles
 
     return sample_titles() + DIFFICULT_TITLES
 
 
 def draw_one(count: int) -> None:
-    from blog import demo_content, ogp_cards
+    from blog import demo_content
     from blog.logic import ogp
+    from blog.ogp import cards
 
-    font = ogp_cards.site_font()
+    font = cards.site_font()
     themes = cycle(demo_content.CATEGORIES)
     source = cycle(titles())
     ogp.draw_card(ogp.CardInput("ウォームアップ"), font)  # font loading and BudouX model

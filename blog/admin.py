@@ -1,3 +1,8 @@
+"""The admin screens of what blog owns. Every model is registered here except Post: its
+screen is declared once, in editorial, from `PostAdminBase` and the workflow's mixins (blog
+must not import editorial, so the registration happens there).
+"""
+
 from functools import partial
 
 from django import forms
@@ -11,7 +16,6 @@ from django.utils.safestring import mark_safe
 from taggit.forms import TagWidget
 from taggit.models import Tag
 
-from blog import admin_ogp
 from blog.models import (
     AffiliateBook,
     ArticleImage,
@@ -25,6 +29,7 @@ from blog.models import (
     RelatedPost,
     StalePostError,
 )
+from blog.ogp import admin as ogp_admin
 
 
 class PostAdminForm(forms.ModelForm):
@@ -135,8 +140,10 @@ class RelatedPostInline(PostPartInline):
     fields = ["position", "related"]
 
 
-@admin.register(Post)
-class PostAdmin(admin.ModelAdmin):
+class PostAdminBase(admin.ModelAdmin):
+    """The post page's blog part (fields, preview, social card, tag suggestions). Not
+    registered: editorial's `PostAdmin` builds on it and is the one registered for Post."""
+
     form = PostAdminForm
     list_display = ["title", "status", "category", "author", "published_at", "tag_list"]
     list_filter = ["status", "category", "author", "noindex"]
@@ -208,11 +215,11 @@ class PostAdmin(admin.ModelAdmin):
         url = None
         if obj.pk is not None:
             url = reverse("admin:blog_post_ogp_regenerate", args=[obj.pk])
-        return admin_ogp.card_preview(obj, url)
+        return ogp_admin.card_preview(obj, url)
 
     @admin.action(description="選択した記事の OGP カードを再生成", permissions=["change"])
     def regenerate_ogp_cards(self, request, queryset):
-        admin_ogp.regenerate_action(self, request, queryset)
+        ogp_admin.regenerate_action(self, request, queryset)
 
     def view_on_site(self, obj):
         return obj.get_absolute_url() if obj.is_public() else None
@@ -235,7 +242,7 @@ class PostAdmin(admin.ModelAdmin):
             ),
             path(
                 "<path:object_id>/ogp/regenerate/",
-                self.admin_site.admin_view(partial(admin_ogp.regenerate_view, self)),
+                self.admin_site.admin_view(partial(ogp_admin.regenerate_view, self)),
                 name="blog_post_ogp_regenerate",
             ),
         ] + super().get_urls()
@@ -262,7 +269,7 @@ class AuthorAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change:
-            admin_ogp.warn_cards_outdated(request, form, ("name",), obj.posts.all())
+            ogp_admin.warn_cards_outdated(request, form, ("name",), obj.posts.all())
 
 
 @admin.register(Category)
@@ -274,24 +281,24 @@ class CategoryAdmin(admin.ModelAdmin):
 
     @admin.display(description="OGP カードのプレビュー")
     def ogp_preview(self, obj):
-        return admin_ogp.category_preview_link(obj)
+        return ogp_admin.category_preview_link(obj)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change:
             drawn = ("name", "ogp_gradient_start", "ogp_gradient_end", "ogp_accent")
-            admin_ogp.warn_cards_outdated(request, form, drawn, obj.posts.all())
+            ogp_admin.warn_cards_outdated(request, form, drawn, obj.posts.all())
 
     def get_urls(self):
         return [
             path(
                 "<path:object_id>/ogp-preview/",
-                self.admin_site.admin_view(partial(admin_ogp.category_preview_view, self)),
+                self.admin_site.admin_view(partial(ogp_admin.category_preview_view, self)),
                 name="blog_category_ogp_preview",
             ),
             path(
                 "<path:object_id>/ogp-preview.png",
-                self.admin_site.admin_view(partial(admin_ogp.category_preview_png, self)),
+                self.admin_site.admin_view(partial(ogp_admin.category_preview_png, self)),
                 name="blog_category_ogp_preview_png",
             ),
         ] + super().get_urls()

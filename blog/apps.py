@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
 
 
 class BlogConfig(AppConfig):
@@ -8,10 +7,12 @@ class BlogConfig(AppConfig):
     verbose_name = "記事"
 
     def ready(self) -> None:
-        from blog import ogp_cards
         from blog.cache import connect_signals
-        from blog.signals import post_went_live
+        from blog.models import Post
+        from blog.ogp import cards
+        from blog.signals import post_saved, post_went_live
 
-        post_save.connect(ogp_cards.on_post_saved, sender="blog.Post", dispatch_uid="ogp_card")
-        post_went_live.connect(ogp_cards.on_post_went_live, dispatch_uid="ogp_card_go_live")
+        # The card first: the page cache is invalidated after it (connect_signals).
+        post_saved.connect(cards.on_post_saved, sender=Post, dispatch_uid="ogp_card")
+        post_went_live.connect(cards.on_post_went_live, dispatch_uid="ogp_card_go_live")
         connect_signals()

@@ -7,7 +7,8 @@ page and fragment rendered before it is unreachable at once (Redis or local memo
 - `invalidate_public_pages()` runs on every save or delete of what the public sees (posts,
   tags, books, categories, pages, redirects...; see `connect_signals`), immediately and again
   after the transaction commits, so a request racing the commit cannot cache the old state
-  under the new token.
+  under the new token. For a post it runs on `post_saved`, the last step of `Post.save()`
+  (after the search document and the social card). This module only invalidates.
 - A scheduled post needs no job: when a request arrives after the stored go-live time, the
   generation is replaced before anything is read from the cache.
 
@@ -28,7 +29,6 @@ from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpResponse
-from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_vary_headers
 
 STATE_KEY = "kosei:public-state"
@@ -38,9 +38,8 @@ _STATE_MAX_AGE = 24 * 3600
 def _new_state() -> dict:
     from blog.models import Post
 
-    now = timezone.now()
     next_live = (
-        Post.objects.filter(status=Post.Status.PUBLISHED, published_at__gt=now)
+        Post.objects.scheduled()
         .order_by("published_at")
         .values_list("published_at", flat=True)
         .first()
@@ -375,13 +374,8 @@ def _on_change(sender, **kwargs) -> None:
     invalidate_public_pages()
 
 
-def _on_post_saved(sender, instance, **kwargs) -> None:
-    from blog import search
-
-    update_fields = kwargs.get("update_fields")
-    if update_fields is None or {"title", "excerpt", "body", "body_text"} & set(update_fields):
-        search.index_post(instance)
-    invalidate_public_pages(instance)
+def _on_post_saved(sender, post, **kwargs) -> None:
+    invalidate_public_pages(post)
 
 
 def _on_went_live(sender, post=None, **kwargs) -> None:
@@ -394,11 +388,12 @@ def connect_signals() -> None:
     from taggit.models import Tag
 
     from blog import models
-    from blog.signals import post_went_live
+    from blog.signals import post_saved, post_went_live
 
     post_went_live.connect(_on_went_live, dispatch_uid="kosei-went-live-cache")
 
-    post_save.connect(_on_post_saved, sender=models.Post, dispatch_uid="kosei-post-saved")
+    # Post.save() sends post_saved after its own steps; connected after the card's receiver.
+    post_saved.connect(_on_post_saved, sender=models.Post, dispatch_uid="kosei-post-saved")
     post_delete.connect(_on_change, sender=models.Post, dispatch_uid="kosei-post-deleted")
     watched = [
         models.Author,

@@ -20,79 +20,48 @@ Notes for the seed command:
 
 from typing import Any
 
+from blog.logic.site_facts import AUTHOR_SLUGS, SITE_CATEGORIES, site_category
+
+# The site's categories (slug, order, colours: blog.logic.site_facts) with the demo's own
+# descriptions.
+_CATEGORY_DESCRIPTIONS = {
+    "latest": "国内外のAIに関する動きを、編集部が取材と公開情報をもとに整理して伝えます。",
+    "tech": "LLMやRAGなどの技術を、実装と運用の観点から分かりやすく解説します。",
+    "strategy": "AI導入の計画づくりから投資判断、ガバナンスまで、経営と推進担当者に役立つ視点を届けます。",
+    "analysis": "製造、小売、物流など業界ごとのAI活用の現在地と課題を分析します。",
+    "implementation": "AIを業務に取り入れた組織の歩みを、課題と工夫に焦点を当てて紹介します。",
+    "research": "AI研究の論点や新しい手法を、実務への示唆とあわせて読み解きます。",
+}
+
 CATEGORIES: list[dict[str, str | int]] = [
     {
-        "name": "AI最新ニュース",
-        "slug": "latest",
-        "description": "国内外のAIに関する動きを、編集部が取材と公開情報をもとに整理して伝えます。",
-        "order": 1,
-        "gradient_start": "#1A365D",
-        "gradient_end": "#0D9488",
-        "accent": "#E6FFFA",
-    },
-    {
-        "name": "AI技術ガイド",
-        "slug": "tech",
-        "description": "LLMやRAGなどの技術を、実装と運用の観点から分かりやすく解説します。",
-        "order": 2,
-        "gradient_start": "#0D9488",
-        "gradient_end": "#0A7A70",
-        "accent": "#E6FFFA",
-    },
-    {
-        "name": "AI導入戦略",
-        "slug": "strategy",
-        "description": "AI導入の計画づくりから投資判断、ガバナンスまで、経営と推進担当者に役立つ視点を届けます。",
-        "order": 3,
-        "gradient_start": "#1A365D",
-        "gradient_end": "#153052",
-        "accent": "#C8DCFF",
-    },
-    {
-        "name": "業界別AI活用",
-        "slug": "analysis",
-        "description": "製造、小売、物流など業界ごとのAI活用の現在地と課題を分析します。",
-        "order": 4,
-        "gradient_start": "#0D9488",
-        "gradient_end": "#1A365D",
-        "accent": "#E6FFFA",
-    },
-    {
-        "name": "導入事例",
-        "slug": "implementation",
-        "description": "AIを業務に取り入れた組織の歩みを、課題と工夫に焦点を当てて紹介します。",
-        "order": 5,
-        "gradient_start": "#1A365D",
-        "gradient_end": "#0D9488",
-        "accent": "#FFFFFF",
-    },
-    {
-        "name": "研究論文",
-        "slug": "research",
-        "description": "AI研究の論点や新しい手法を、実務への示唆とあわせて読み解きます。",
-        "order": 6,
-        "gradient_start": "#153052",
-        "gradient_end": "#0D4744",
-        "accent": "#C8E6FF",
-    },
+        "name": info.name,
+        "slug": info.slug,
+        "description": _CATEGORY_DESCRIPTIONS[info.slug],
+        "order": info.order,
+        "gradient_start": info.gradient_start,
+        "gradient_end": info.gradient_end,
+        "accent": info.accent,
+    }
+    for info in SITE_CATEGORIES
 ]
 
 AUTHORS: list[dict[str, str | bool]] = [
     {
         "name": "ALLFORCES編集部",
-        "slug": "editorial",
+        "slug": AUTHOR_SLUGS["ALLFORCES編集部"],
         "is_organization": True,
         "bio": "AIコンパスを運営するALLFORCESの編集部。AIの最新動向や導入事例を、取材と調査にもとづいて客観的にお伝えします。",
     },
     {
         "name": "テクニカルチーム",
-        "slug": "tech-team",
+        "slug": AUTHOR_SLUGS["テクニカルチーム"],
         "is_organization": True,
         "bio": "ALLFORCESのエンジニアで構成するチーム。LLMやRAGの設計・実装・運用に関する技術解説を担当しています。",
     },
     {
         "name": "リサーチチーム",
-        "slug": "research-team",
+        "slug": AUTHOR_SLUGS["リサーチチーム"],
         "is_organization": True,
         "bio": "ALLFORCESの調査担当チーム。論文や公開資料を読み解き、研究の論点と実務への示唆を整理しています。",
     },
@@ -130,42 +99,42 @@ CALLS_TO_ACTION: list[dict[str, str]] = [
         "heading": "AIの最新動向を自社の戦略に生かしませんか",
         "text": "ALLFORCESでは、最新の技術動向を踏まえたAI活用の方向性づくりを支援しています。",
         "link_label": "サービス内容を見る",
-        "url": "/services/" + _CTA_QUERY + "news",
+        "url": "/services/" + _CTA_QUERY + site_category("latest").campaign,
     },
     {
         "category": "tech",
         "heading": "LLMやRAGの実装でお困りですか",
         "text": "設計レビューから試作、運用体制づくりまで、テクニカルチームがご相談を承ります。",
         "link_label": "技術的な相談をする",
-        "url": "/contact/" + _CTA_QUERY + "tech_guide",
+        "url": "/contact/" + _CTA_QUERY + site_category("tech").campaign,
     },
     {
         "category": "strategy",
         "heading": "AI導入の進め方を一緒に整理しませんか",
         "text": "対象業務の選定から投資判断、ガバナンス整備まで、導入計画の策定を支援します。",
         "link_label": "導入について相談する",
-        "url": "/contact/" + _CTA_QUERY + "strategy",
+        "url": "/contact/" + _CTA_QUERY + site_category("strategy").campaign,
     },
     {
         "category": "analysis",
         "heading": "業界に合ったAI活用を探していますか",
         "text": "業界ごとの課題とデータの特性を踏まえ、効果の見込める活用テーマをご提案します。",
         "link_label": "業界別の支援内容を見る",
-        "url": "/services/" + _CTA_QUERY + "industry",
+        "url": "/services/" + _CTA_QUERY + site_category("analysis").campaign,
     },
     {
         "category": "implementation",
         "heading": "自社でも同じような取り組みを始めたい方へ",
         "text": "小さな試験運用から全社展開まで、現場に定着するAI導入を伴走型で支援します。",
         "link_label": "導入事例について問い合わせる",
-        "url": "/contact/" + _CTA_QUERY + "case_study",
+        "url": "/contact/" + _CTA_QUERY + site_category("implementation").campaign,
     },
     {
         "category": "research",
         "heading": "研究成果を実務に取り入れるには",
         "text": "論文や新しい手法の調査から検証まで、研究と実務の橋渡しをお手伝いします。",
         "link_label": "調査・検証サービスを見る",
-        "url": "/services/" + _CTA_QUERY + "research",
+        "url": "/services/" + _CTA_QUERY + site_category("research").campaign,
     },
 ]
 

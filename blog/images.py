@@ -1,5 +1,6 @@
-"""Images in article bodies: storing an upload with its renditions, and the lookup the renderer
-uses to give an inserted image its `srcset` (see `blog.logic.images` for the checks).
+"""Images in article bodies: storing an upload with its renditions (see `blog.logic.images` for
+the checks; the lookup the renderer uses to give an inserted image its `srcset` is
+`ArticleImage.objects.lookup_for`).
 
 Names are content-addressed (`articles/<key>.png`, `articles/<key>-640w.webp`), so a file at a
 URL never changes and may be cached for a year (`blog.media.IMMUTABLE_PREFIXES`).
@@ -7,26 +8,23 @@ URL never changes and may be cached for a year (`blog.media.IMMUTABLE_PREFIXES`)
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 
-from blog.logic.images import MIME_TYPES, PreparedImage, prepare_image
-from blog.logic.rendering import ImageSource, ResponsiveImage
+from blog.logic.images import (
+    MIME_TYPES,
+    UPLOAD_KEY_LENGTH,
+    UPLOAD_PREFIX,
+    PreparedImage,
+    prepare_image,
+)
 from blog.models import ArticleImage
-
-PREFIX = "articles/"
-KEY_LENGTH = 20
-# What an uploaded image's URL looks like in a body, wherever MEDIA_URL pointed at the time.
-_KEY_RE = re.compile(rf"{PREFIX}([0-9a-f]{{{KEY_LENGTH}}})\.(?:png|jpg|webp)\b")
 
 
 def _name(key: str, suffix: str, width: int | None = None) -> str:
-    return f"{PREFIX}{key}{f'-{width}w' if width else ''}.{suffix}"
+    return f"{UPLOAD_PREFIX}{key}{f'-{width}w' if width else ''}.{suffix}"
 
 
 def _put(name: str, data: bytes) -> str:
@@ -44,7 +42,7 @@ def store_upload(file, *, alt: str, user=None, post=None) -> ArticleImage:
         max_bytes=settings.ARTICLE_IMAGE_MAX_BYTES,
         max_pixels=settings.ARTICLE_IMAGE_MAX_PIXELS,
     )
-    key = prepared.digest[:KEY_LENGTH]
+    key = prepared.digest[:UPLOAD_KEY_LENGTH]
     existing = ArticleImage.objects.filter(key=key).first()
     if existing is not None:
         return existing
@@ -78,47 +76,6 @@ def _store_files(key: str, prepared: PreparedImage) -> list[dict]:
         }
         for r in prepared.renditions
     ]
-
-
-def responsive(image: ArticleImage) -> ResponsiveImage:
-    """What the renderer needs to offer the image's renditions."""
-    own = sorted(
-        (r for r in image.renditions if r["format"] == image.format), key=lambda r: r["width"]
-    )
-    webp = sorted((r for r in image.renditions if r["format"] == "WEBP"), key=lambda r: r["width"])
-    if image.format == "WEBP":
-        webp = []  # the fallback is WebP already; one srcset says it all
-    widest = own[-1] if own else None
-    return ResponsiveImage(
-        src=default_storage.url(widest["name"]) if widest else image.url,
-        width=widest["width"] if widest else image.width,
-        height=widest["height"] if widest else image.height,
-        sources=tuple(ImageSource(default_storage.url(r["name"]), r["width"]) for r in own),
-        webp=tuple(ImageSource(default_storage.url(r["name"]), r["width"]) for r in webp),
-    )
-
-
-def lookup_for(source: str) -> Callable[[str], ResponsiveImage | None] | None:
-    """The renderer's image lookup for a body: one query, and none when the body has no
-    uploaded image. An <img> whose src is the URL of an upload gets its renditions."""
-    keys = set(_KEY_RE.findall(source or ""))
-    if not keys:
-        return None
-    images = {image.key: image for image in ArticleImage.objects.filter(key__in=keys)}
-    if not images:
-        return None
-    cache: dict[str, ResponsiveImage] = {}
-
-    def lookup(src: str) -> ResponsiveImage | None:
-        match = _KEY_RE.search(src)
-        image = images.get(match.group(1)) if match else None
-        if image is None or not src.endswith(image.original.name):
-            return None
-        if image.key not in cache:
-            cache[image.key] = responsive(image)
-        return cache[image.key]
-
-    return lookup
 
 
 def mime_type(image: ArticleImage) -> str:

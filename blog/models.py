@@ -5,11 +5,12 @@ The status values live here; the rules for moving between them live in `editoria
 """
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
 from urllib.parse import unquote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.core.validators import RegexValidator
 from django.db import models, transaction
 from django.db.models import F, Q
@@ -18,13 +19,17 @@ from django.utils import timezone
 from taggit.managers import TaggableManager
 from taggit.models import TaggedItemBase
 
-from blog.fields import OgpOverrideField, ogp_override_upload_to, validate_ogp_override
 from blog.logic import ogp
 from blog.logic import urls as url_logic
 from blog.logic.asin import amazon_url, asin_error, normalize_asin
+from blog.logic.images import UPLOAD_KEY_RE
 from blog.logic.prerender import PreRendered
 from blog.logic.reading_time import reading_minutes
-from blog.logic.rendering import render_markdown
+from blog.logic.rendering import ImageSource, ResponsiveImage, render_markdown
+from blog.logic.search_tokens import index_tokens
+from blog.ogp.fields import OgpOverrideField, ogp_override_upload_to, validate_ogp_override
+from blog.ogp.meta import OgImage
+from blog.signals import post_saved
 from blog.validators import validate_image_upload, validate_link_target
 
 hex_colour = RegexValidator(r"^#[0-9A-Fa-f]{6}$", "色は #RRGGBB の形式で入力してください。")
@@ -185,21 +190,14 @@ class OgpImageSource(models.TextChoices):
     UPLOADED = "uploaded", "アップロード画像"
 
 
-@dataclass(frozen=True)
-class OgImage:
-    """What the article page tells social networks about its card."""
-
-    url: str
-    width: int | None
-    height: int | None
-    type: str
-    alt: str
-
-
 class PostQuerySet(models.QuerySet):
     def published(self, now: dt.datetime | None = None) -> "PostQuerySet":
         """Posts the public may see at `now`: published status and a publication time reached."""
         return self.filter(status=PostStatus.PUBLISHED, published_at__lte=now or timezone.now())
+
+    def scheduled(self, now: dt.datetime | None = None) -> "PostQuerySet":
+        """Posts set to go public later: published status, a publication time still ahead."""
+        return self.filter(status=PostStatus.PUBLISHED, published_at__gt=now or timezone.now())
 
     def in_category(self, category: Category | str) -> "PostQuerySet":
         if isinstance(category, Category):
@@ -229,6 +227,8 @@ class TaggedPost(TaggedItemBase):
 # The fields whose change is a substantive update (「更新」 on the page, lastmod in the sitemap);
 # metadata edits such as tags or the meta description are not.
 CONTENT_FIELDS = ("title", "excerpt", "body")
+# The fields the search document is made from: a save storing one of them rewrites it.
+INDEXED_FIELDS = frozenset({"title", "excerpt", "body", "body_text"})
 
 
 class Post(models.Model):
@@ -383,39 +383,59 @@ class Post(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
-        """Render, fix the URL on first publication, and refuse to overwrite a newer version.
+    def save(
+        self,
+        *args,
+        prerendered: PreRendered | None = None,
+        draw_card: bool = True,
+        **kwargs,
+    ) -> None:
+        """Render, fix the URL on first publication, refuse to overwrite a newer version, and
+        write the search document; then send `post_saved` (the social card, the page cache).
 
-        A save with `update_fields` (a background job touching one column) neither checks nor
-        bumps the version, so it cannot make an editor's open form stale.
+        `prerendered`: the texts rendered and tokenised ahead (the import's worker processes),
+        used only if they are still this post's texts. `draw_card=False`: the caller sees to
+        the social card itself (the import leaves cards to `generate_ogp --missing`).
+
+        A save with `update_fields` (a background job touching one column) neither renders nor
+        checks nor bumps the version, so it cannot make an editor's open form stale; it
+        rewrites the search document only when it stores a text.
         """
-        if kwargs.get("update_fields") is not None:
-            return super().save(*args, **kwargs)
-        self.render()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            super().save(*args, **kwargs)
+            if update_fields:  # an empty list saves nothing, and Django says nothing either
+                fields = frozenset(update_fields)
+                if fields & INDEXED_FIELDS:
+                    SearchDocument.objects.write_for(self)
+                self._saved(created=False, update_fields=fields, draw_card=draw_card)
+            return
+        self.render(prerendered)
         self.url_date = self.prospective_url_date()
         if self._state.adding or self.pk is None:
             # A new row: nothing to compare or redirect, and the INSERT is atomic by itself
             # (no savepoint: the import creates thousands of posts in one transaction).
-            return super().save(*args, **kwargs)
-        with transaction.atomic():
-            previous = None
-            if not self._state.adding and self.pk is not None:
-                # Compare-and-swap on the version: the UPDATE also locks the row, so of two
-                # concurrent saves from the same version exactly one wins.
-                claimed = Post.objects.filter(pk=self.pk, version=self.version).update(
-                    version=F("version") + 1
-                )
-                if not claimed:
-                    raise StalePostError(StalePostError.message)
-                previous = (
-                    Post.objects.filter(pk=self.pk)
-                    .values("url_date", "slug", *CONTENT_FIELDS)
-                    .first()
-                )
-                self.version += 1
-                if previous and any(previous[f] != getattr(self, f) for f in CONTENT_FIELDS):
-                    self.content_updated_at = timezone.now()
             super().save(*args, **kwargs)
+            SearchDocument.objects.write_for(self, prerendered)
+            self._saved(created=True, update_fields=None, draw_card=draw_card)
+            return
+        with transaction.atomic():
+            # Compare-and-swap on the version: the UPDATE also locks the row, so of two
+            # concurrent saves from the same version exactly one wins.
+            claimed = Post.objects.filter(pk=self.pk, version=self.version).update(
+                version=F("version") + 1
+            )
+            if not claimed:
+                raise StalePostError(StalePostError.message)
+            previous = (
+                Post.objects.filter(pk=self.pk).values("url_date", "slug", *CONTENT_FIELDS).first()
+            )
+            self.version += 1
+            if previous and any(previous[f] != getattr(self, f) for f in CONTENT_FIELDS):
+                self.content_updated_at = timezone.now()
+            super().save(*args, **kwargs)
+            SearchDocument.objects.write_for(self, prerendered)
+            self._saved(created=False, update_fields=None, draw_card=draw_card)
             if previous is not None:
                 self._redirect_moved_url(previous["url_date"], previous["slug"])
 
@@ -536,18 +556,12 @@ class Post(models.Model):
             return url_logic.local_date(self.published_at, settings.TIME_ZONE)
         return None
 
-    # Set by use_prerendered(): the body rendered (and tokenised) ahead in another process.
-    prerendered: PreRendered | None = None
-
-    def use_prerendered(self, prerendered: PreRendered) -> None:
-        """Let the next save use this rendering if the body is still the one rendered."""
-        self.prerendered = prerendered
-
-    def render(self) -> None:
-        from blog.images import lookup_for  # it queries ArticleImage, defined below
-
-        images = lookup_for(self.body)
-        pre = self.prerendered
+    def render(self, prerendered: PreRendered | None = None) -> None:
+        """Fill the rendered fields from the body; `prerendered` (the body rendered ahead in
+        another process) is used if it was made from this body and the body needs no image
+        lookup."""
+        images = ArticleImage.objects.lookup_for(self.body)
+        pre = prerendered
         if pre is not None and images is None and pre.renders(self.body):
             # Rendered without an image lookup, as this body needs.
             rendered, minutes = pre.rendered, pre.reading_time
@@ -558,6 +572,15 @@ class Post(models.Model):
         self.toc = [{"level": e.level, "id": e.id, "title": e.title} for e in rendered.toc]
         self.body_text = rendered.text
         self.reading_time = minutes
+
+    def _saved(self, *, created: bool, update_fields: frozenset | None, draw_card: bool) -> None:
+        post_saved.send(
+            sender=Post,
+            post=self,
+            created=created,
+            update_fields=update_fields,
+            draw_card=draw_card,
+        )
 
     def _redirect_moved_url(self, old_date: dt.date | None, old_slug: str) -> None:
         if old_date is None or (old_date, old_slug) == (self.url_date, self.slug):
@@ -719,19 +742,43 @@ class Page(models.Model):
         return f"{self.title}（{self.path}）"
 
     def save(self, *args, **kwargs) -> None:
-        from blog.images import lookup_for
-
-        self.body_html = render_markdown(self.body, images=lookup_for(self.body)).html
+        images = ArticleImage.objects.lookup_for(self.body)
+        self.body_html = render_markdown(self.body, images=images).html
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return self.path
 
 
+class ArticleImageQuerySet(models.QuerySet):
+    def lookup_for(self, source: str) -> Callable[[str], ResponsiveImage | None] | None:
+        """The renderer's image lookup for a body: one query, and none when the body has no
+        uploaded image. An <img> whose src is the URL of an upload gets its renditions."""
+        keys = set(UPLOAD_KEY_RE.findall(source or ""))
+        if not keys:
+            return None
+        images = {image.key: image for image in self.filter(key__in=keys)}
+        if not images:
+            return None
+        cache: dict[str, ResponsiveImage] = {}
+
+        def lookup(src: str) -> ResponsiveImage | None:
+            match = UPLOAD_KEY_RE.search(src)
+            image = images.get(match.group(1)) if match else None
+            if image is None or not src.endswith(image.original.name):
+                return None
+            if image.key not in cache:
+                cache[image.key] = image.responsive()
+            return cache[image.key]
+
+        return lookup
+
+
 class ArticleImage(models.Model):
     """An image uploaded for use in article bodies, stored through STORAGES["default"] with its
-    renditions. Bodies refer to the original's URL in Markdown; rendering swaps in the
-    renditions (`blog.images.lookup_for`). Files are named by content, so they never change."""
+    renditions (`blog.images.store_upload`). Bodies refer to the original's URL in Markdown;
+    rendering swaps in the renditions (`ArticleImage.objects.lookup_for`). Files are named by
+    content, so they never change."""
 
     key = models.CharField("キー", max_length=20, unique=True, editable=False)
     original = models.FileField("元画像", max_length=200, editable=False)
@@ -761,6 +808,8 @@ class ArticleImage(models.Model):
     )
     created_at = models.DateTimeField("アップロード日時", auto_now_add=True)
 
+    objects = ArticleImageQuerySet.as_manager()
+
     class Meta:
         verbose_name = "本文の画像"
         verbose_name_plural = "本文の画像"
@@ -773,13 +822,47 @@ class ArticleImage(models.Model):
     def url(self) -> str:
         return self.original.url
 
+    def responsive(self) -> ResponsiveImage:
+        """What the renderer needs to offer the image's renditions."""
+        own = sorted(
+            (r for r in self.renditions if r["format"] == self.format), key=lambda r: r["width"]
+        )
+        webp = sorted(
+            (r for r in self.renditions if r["format"] == "WEBP"), key=lambda r: r["width"]
+        )
+        if self.format == "WEBP":
+            webp = []  # the fallback is WebP already; one srcset says it all
+        widest = own[-1] if own else None
+        return ResponsiveImage(
+            src=default_storage.url(widest["name"]) if widest else self.url,
+            width=widest["width"] if widest else self.width,
+            height=widest["height"] if widest else self.height,
+            sources=tuple(ImageSource(default_storage.url(r["name"]), r["width"]) for r in own),
+            webp=tuple(ImageSource(default_storage.url(r["name"]), r["width"]) for r in webp),
+        )
+
+
+class SearchDocumentManager(models.Manager):
+    def write_for(self, post: Post, prerendered: PreRendered | None = None) -> None:
+        """Write (or rewrite) the post's search document.
+
+        One upsert (INSERT ... ON CONFLICT DO UPDATE, on both databases; SQLite's update
+        trigger keeps FTS5 in step): update_or_create took six statements and two savepoints."""
+        self.bulk_create(
+            [SearchDocument.for_post(post, prerendered)],
+            update_conflicts=True,
+            unique_fields=["post"],
+            update_fields=["title_tokens", "tokens"],
+        )
+
 
 class SearchDocument(models.Model):
     """A post's search tokens (CJK bigrams and words, see blog/logic/search_tokens.py).
 
     The database indexes them: PostgreSQL through a generated tsvector column with a GIN index,
     SQLite through an FTS5 table kept in sync by triggers (both created in migration 0002).
-    `blog.search` keeps the rows in step with posts.
+    `Post.save()` writes a post's row (`SearchDocument.objects.write_for`); `blog.search`
+    answers queries and rebuilds the index in bulk.
     """
 
     post = models.OneToOneField(
@@ -788,6 +871,8 @@ class SearchDocument(models.Model):
     title_tokens = models.TextField(blank=True)
     tokens = models.TextField(blank=True)
 
+    objects = SearchDocumentManager()
+
     class Meta:
         verbose_name = "検索インデックス"
         verbose_name_plural = "検索インデックス"
@@ -795,3 +880,14 @@ class SearchDocument(models.Model):
 
     def __str__(self) -> str:
         return str(self.post_id)
+
+    @classmethod
+    def for_post(cls, post: Post, prerendered: PreRendered | None = None) -> "SearchDocument":
+        """The post's document (unsaved); `prerendered` tokens are used if they are the ones
+        of the post's texts."""
+        pre = prerendered
+        if pre is not None and pre.indexes(post.title, post.excerpt, post.body_text):
+            title_tokens, tokens = pre.title_tokens, pre.tokens  # tokenised by an import worker
+        else:
+            title_tokens, tokens = index_tokens(post.title, post.excerpt, post.body_text)
+        return cls(post_id=post.pk, title_tokens=title_tokens, tokens=tokens)

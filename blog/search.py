@@ -4,6 +4,9 @@ The index is the SearchDocument table plus what migration 0002 built on it: a GI
 tsvector column on PostgreSQL, an FTS5 table on SQLite. A query is an AND of tokens answered by
 that index; the post table then keeps only what `Post.objects.published()` allows, so a draft
 can be indexed but is never found. Results: title matches first, then newest first.
+
+A saved post's document is written by `Post.save()` itself (`SearchDocument.objects
+.write_for`); this module answers queries and rebuilds the index in bulk.
 """
 
 from __future__ import annotations
@@ -16,43 +19,22 @@ from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
 
-from blog.logic.search_tokens import Query, index_tokens, parse_query
+from blog.logic.search_tokens import Query, parse_query
 from blog.logic.snippets import highlight, snippet
 from blog.models import HEAVY_FIELDS, Post, SearchDocument
 
 MAX_QUERY_LENGTH = 100
 
 
-def document_for(post: Post) -> SearchDocument:
-    pre = post.prerendered
-    if pre is not None and pre.indexes(post.title, post.excerpt, post.body_text):
-        title_tokens, tokens = pre.title_tokens, pre.tokens  # tokenised by an import worker
-    else:
-        title_tokens, tokens = index_tokens(post.title, post.excerpt, post.body_text)
-    return SearchDocument(post_id=post.pk, title_tokens=title_tokens, tokens=tokens)
-
-
-def index_post(post: Post) -> None:
-    """Write (or rewrite) the post's search document; called on every save of a post.
-
-    One upsert (INSERT ... ON CONFLICT DO UPDATE, on both databases; SQLite's update trigger
-    keeps FTS5 in step): update_or_create took six statements and two savepoints."""
-    SearchDocument.objects.bulk_create(
-        [document_for(post)],
-        update_conflicts=True,
-        unique_fields=["post"],
-        update_fields=["title_tokens", "tokens"],
-    )
-
-
 def rebuild(posts: Iterable[Post] | None = None, batch_size: int = 200) -> int:
-    """Index many posts at once (after a bulk import that bypassed save signals)."""
+    """Index many posts at once (after a bulk write that bypassed `Post.save()`, which writes
+    each saved post's document itself)."""
     if posts is None:
         posts = Post.objects.only("pk", "title", "excerpt", "body_text").iterator(batch_size)
     count = 0
     batch: list[SearchDocument] = []
     for post in posts:
-        batch.append(document_for(post))
+        batch.append(SearchDocument.for_post(post))
         if len(batch) >= batch_size:
             count += _replace(batch)
             batch = []

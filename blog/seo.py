@@ -1,43 +1,21 @@
-"""Head metadata for articles: the OGP image and the JSON-LD structured data."""
+"""Head metadata for articles: the JSON-LD structured data, and absolute URLs from SITE_URL
+(the `og:image` is chosen in `blog.ogp.meta`)."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.templatetags.static import static
 from django.utils import timezone
 
+from blog.logic.urls import absolute_url
 from blog.models import Post
-
-DEFAULT_OGP_IMAGE = "img/ogp-default.png"
-OGP_WIDTH, OGP_HEIGHT = 1200, 630
+from blog.ogp.meta import OgImage
 
 NEWS_CATEGORY_SLUG = "latest"  # AI最新ニュース: NewsArticle; every other category BlogPosting
 
 
-@dataclass(frozen=True)
-class OgImage:
-    url: str
-    width: int
-    height: int
-    type: str
-    alt: str
-
-
 def absolute(url: str) -> str:
-    return url if url.startswith(("http://", "https://")) else settings.SITE_URL + url
-
-
-def og_image(post: Post) -> OgImage:
-    """The post's share image: the generated card (once that feature exists), the uploaded
-    override, else the site's default image. Always absolute, with its size."""
-    card = post.og_image  # the uploaded override or the generated card, already absolute
-    if card is not None:
-        return OgImage(card.url, card.width, card.height, card.type, card.alt)
-    return OgImage(
-        absolute(static(DEFAULT_OGP_IMAGE)), OGP_WIDTH, OGP_HEIGHT, "image/png", settings.SITE_NAME
-    )
+    return absolute_url(url, settings.SITE_URL)
 
 
 def _iso(moment) -> str:

@@ -6,7 +6,7 @@ from django.urls import include, path, re_path
 
 from blog import media
 from blog.urls import page_urlpatterns
-from editorial.admin import desk_view, scheduled_view
+from editorial.admin.screens import desk_view, scheduled_view
 
 admin.site.site_header = "Kōsei 管理画面"
 admin.site.site_title = "Kōsei"
@@ -17,7 +17,7 @@ handler404 = "blog.views.page_not_found"
 urlpatterns = [
     path("admin/editorial/desk/", desk_view, name="editorial_desk"),
     path("admin/editorial/scheduled/", scheduled_view, name="editorial_scheduled"),
-    path("admin/quality/", include("editorial.quality_urls")),
+    path("admin/quality/", include("editorial.quality.urls")),
     path("admin/", admin.site.urls),
     path("preview/", include("editorial.urls")),
     path("api/", include("editorial.api.urls")),

@@ -7,13 +7,10 @@ class EditorialConfig(AppConfig):
     verbose_name = "編集ワークフロー"
 
     def ready(self) -> None:
-        from editorial import admin_access, admin_quality, gate, quality
+        from editorial import gate
+        from editorial.quality import checking
 
         # The workflow runs the gate before publishing and scheduling.
-        gate.register(quality.gate_provider)
+        gate.register(checking.gate_provider, record=checking.gate_recorder)
         # Stored reports go stale when the checks' configuration changes.
-        quality.connect_settings_signals()
-        # The quality panel on the post page, and the admin for rules and settings.
-        admin_quality.install()
-        # Role and permission changes of users and groups are written to the audit log.
-        admin_access.install()
+        checking.connect_settings_signals()

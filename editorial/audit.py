@@ -1,4 +1,4 @@
-"""One way to write the audit log."""
+"""One way to write the audit log, and the entry for a change of who may do what."""
 
 from blog.models import Post
 from editorial.models import AuditEntry
@@ -23,4 +23,18 @@ def log(
         to_status=to_status,
         note=note,
         data=data or {},
+    )
+
+
+def record_access_change(kind: str, name: str, before: dict | None, after: dict, *, by) -> None:
+    if before == after:
+        return
+    changed = sorted(k for k in after if before is None or before.get(k) != after[k])
+    verb = "作成" if before is None else "変更"
+    log(
+        None,
+        AuditEntry.Action.PERMISSION,
+        by=by,
+        note=f"{kind}「{name}」の権限を{verb}: {', '.join(changed)}",
+        data={"kind": kind, "name": name, "before": before, "after": after},
     )

@@ -55,7 +55,7 @@ def _querysets(user) -> list[Queue]:
         Queue(
             "scheduled",
             "予約投稿",
-            base.filter(status=S.PUBLISHED, published_at__gt=now).order_by("published_at"),
+            base.scheduled(now).order_by("published_at"),
         )
     )
     queues.append(

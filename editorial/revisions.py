@@ -4,6 +4,7 @@ from django.db import transaction
 
 from blog.models import AffiliateBook, Author, Category, Post, PostBook, RelatedPost
 from editorial.audit import log
+from editorial.logic.draft import FORM_FIELD_LABELS, TEXT_FIELDS
 from editorial.models import AuditEntry, Revision
 
 CONTENT_FIELDS = [
@@ -134,18 +135,13 @@ def restore_revision(revision: Revision, *, by) -> Revision:
 # --- showing revisions to editors ------------------------------------------------------------
 
 FIELD_LABELS = {
-    "title": "タイトル",
-    "slug": "スラッグ",
-    "excerpt": "リード",
-    "description": "メタディスクリプション",
-    "body": "本文",
+    **{name: FORM_FIELD_LABELS[name] for name in (*TEXT_FIELDS, "reading_time_override")},
     "canonical_url": "canonical URL",
     "noindex": "検索エンジンに載せない",
-    "reading_time_override": "読了時間（手入力）",
-    "category_id": "カテゴリ",
+    "category_id": FORM_FIELD_LABELS["category"],
     "author_id": "著者",
-    "tags": "タグ",
-    "books": "書籍",
+    "tags": FORM_FIELD_LABELS["tags"],
+    "books": FORM_FIELD_LABELS["books"],
     "related": "関連記事",
     "ogp_image": "OGP 画像",
     "ogp_image_source": "OGP 画像の種類",

@@ -27,9 +27,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post
-from editorial.api.models import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from editorial.logic.webhooks import backoff_seconds, sign
-from editorial.models import AuditEntry
+from editorial.models import AuditEntry, WebhookDelivery, WebhookEndpoint, WebhookEvent
 
 logger = logging.getLogger(__name__)
 A = AuditEntry.Action

@@ -122,6 +122,17 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
+def parse_jst(value: str) -> dt.datetime | None:
+    """A `datetime-local` value as entered by an editor, in the site's time zone (JST)."""
+    try:
+        naive = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    if timezone.is_aware(naive):
+        return naive
+    return timezone.make_aware(naive, timezone.get_default_timezone())
+
+
 def is_scheduled(post: Post, now: dt.datetime | None = None) -> bool:
     return (
         post.status == S.PUBLISHED
@@ -308,7 +319,7 @@ def apply(
 
 
 def _run_gate(post: Post, user, override_reason: str) -> None:
-    findings = gate.blocking(gate.evaluate(post))
+    findings = gate.blocking(gate.evaluate(post, record=True))
     if not findings:
         return
     override_reason = override_reason.strip()

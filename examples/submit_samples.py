@@ -88,10 +88,10 @@ class InProcessApi:
         from django.core.management import call_command
         from django.test import Client
 
-        from blog.logic.jekyll import SITE_CATEGORIES
+        from blog.logic.site_facts import SITE_CATEGORIES
         from blog.models import Author, Category
         from editorial import roles
-        from editorial.api.models import ApiToken
+        from editorial.models import ApiToken
 
         call_command("migrate", verbosity=0)
         for info in SITE_CATEGORIES:

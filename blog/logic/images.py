@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 import warnings
 from dataclasses import dataclass
 from typing import BinaryIO
@@ -24,6 +25,11 @@ from PIL import Image, ImageOps
 FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp"}
 MIME_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "WEBP": "image/webp"}
 RENDITION_WIDTHS = (640, 1280)
+# Stored names: `articles/<key>.png`, `articles/<key>-640w.webp` (the key from the content).
+UPLOAD_PREFIX = "articles/"
+UPLOAD_KEY_LENGTH = 20
+# What an uploaded image's URL looks like in a body, wherever MEDIA_URL pointed at the time.
+UPLOAD_KEY_RE = re.compile(rf"{UPLOAD_PREFIX}([0-9a-f]{{{UPLOAD_KEY_LENGTH}}})\.(?:png|jpg|webp)\b")
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_MAX_PIXELS = 40_000_000  # a 7,700 x 5,200 photo; decoded RGBA that is 160 MB
 MAX_SIDE = 16_000

@@ -26,6 +26,10 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
+from blog.logic.fences import closes_fence, opening_fence
+from blog.logic.site_facts import SITE_CATEGORIES, CategoryInfo
+from blog.logic.urls import split_article_path
+
 # --- site configuration ----------------------------------------------------------------------
 
 SUPPORTED_PERMALINK = "/:year/:month/:day/:title/"
@@ -105,19 +109,12 @@ def url_date(published: dt.datetime, tz_name: str) -> dt.date:
     return published.astimezone(ZoneInfo(tz_name)).date()
 
 
-def article_path(day: dt.date, slug: str) -> str:
-    return f"/{day:%Y/%m/%d}/{slug}/"
-
-
-_ARTICLE_PATH_RE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/([^/?#]+)/?")
-
-
 def parse_article_path(path: str) -> tuple[dt.date, str] | None:
     """(date, slug) of a `/YYYY/MM/DD/slug/` path (percent-encoding undone), else None."""
-    match = _ARTICLE_PATH_RE.fullmatch(unquote(path))
-    if match is None:
+    parts = split_article_path(unquote(path))
+    if parts is None or "?" in parts[3] or "#" in parts[3]:
         return None
-    year, month, day, slug = match.groups()
+    year, month, day, slug = parts
     try:
         return dt.date(int(year), int(month), int(day)), unicodedata.normalize("NFC", slug)
     except ValueError:
@@ -150,57 +147,6 @@ def site_hosts(site_url: str) -> set[str]:
 
 
 # --- categories ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CategoryInfo:
-    name: str
-    slug: str
-    order: int
-    gradient_start: str
-    gradient_end: str
-    accent: str
-    campaign: str  # utm_campaign of the category's call to action on the old site
-    old_names: tuple[str, ...] = ()
-    dead_paths: tuple[str, ...] = ()  # old URLs that pointed nowhere: redirect them
-
-    @property
-    def path(self) -> str:
-        return f"/category/{self.slug}/"
-
-
-# From the old site's configuration and pages (shared/SITE.md).
-SITE_CATEGORIES: tuple[CategoryInfo, ...] = (
-    CategoryInfo(
-        "AI最新ニュース", "latest", 1, "#1A365D", "#0D9488", "#E6FFFA", "news",
-        old_names=("最新動向",),
-        dead_paths=("/category/ai最新ニュース/",),
-    ),
-    CategoryInfo(
-        "AI技術ガイド", "tech", 2, "#0D9488", "#0A7A70", "#E6FFFA", "tech_guide",
-        old_names=("技術解説",),
-        dead_paths=("/category/ai技術ガイド/", "/AI技術ガイド/"),
-    ),
-    CategoryInfo(
-        "AI導入戦略", "strategy", 3, "#1A365D", "#153052", "#C8DCFF", "strategy",
-        old_names=("投資分析",),
-        dead_paths=("/category/ai導入戦略/", "/category/投資分析/"),
-    ),
-    CategoryInfo(
-        "業界別AI活用", "analysis", 4, "#0D9488", "#1A365D", "#E6FFFA", "industry",
-        old_names=("業界分析", "industry"),
-        dead_paths=("/category/industry/", "/category/業界別ai活用/"),
-    ),
-    CategoryInfo(
-        "導入事例", "implementation", 5, "#1A365D", "#0D9488", "#FFFFFF", "case_study",
-        old_names=("実装事例", "case-studies"),
-        dead_paths=("/category/case-studies/", "/category/導入事例/", "/導入事例/"),
-    ),
-    CategoryInfo(
-        "研究論文", "research", 6, "#153052", "#0D4744", "#C8E6FF", "research",
-        dead_paths=("/category/研究論文/",),
-    ),
-)  # fmt: skip
 
 
 def _category_key(name: str) -> str:
@@ -797,7 +743,6 @@ _INLINE_LINK_RE = re.compile(
 )
 _REFERENCE_RE = re.compile(r"^ {0,3}\[(?P<text>[^\]]+)\]:[ \t]*<?(?P<url>[^\s>]+)")
 _HREF_RE = re.compile(r"href=[\"'](?P<url>[^\"']+)[\"']")
-_FENCE_RE = re.compile(r" {0,3}(`{3,}|~{3,})")
 
 
 def rewrite_post_links(
@@ -817,13 +762,12 @@ def rewrite_post_links(
     fence: str | None = None
 
     for number, line in enumerate(body.split("\n"), start=1):
-        fence_match = _FENCE_RE.match(line)
-        if fence_match:
-            marker = fence_match.group(1)
-            if fence is None:
-                fence = marker[0] * 3
-            elif marker.startswith(fence):
-                fence = None
+        if fence is None and (marker := opening_fence(line)):
+            fence = marker
+            out.append(line)
+            continue
+        if fence is not None and closes_fence(line, fence):
+            fence = None
             out.append(line)
             continue
         if fence is not None or "/" not in line:

@@ -4,8 +4,8 @@
 search index tokenises the title, lead and text. For one post in the admin that takes a few
 milliseconds; for the Jekyll import of thousands of long posts it is most of the run. The
 import sends each post's texts to worker processes (`submit`) while this process writes the
-previous posts, and hands the result to the post (`Post.use_prerendered`), which uses it only
-if the texts are still the ones rendered. Plain values only: no Django here, so the workers
+previous posts, and passes the result to the save (`Post.save(prerendered=...)`), which uses
+it only if the texts are still the ones rendered. Plain values only: no Django here, so the workers
 start quickly.
 """
 

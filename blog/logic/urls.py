@@ -4,6 +4,8 @@ import datetime as dt
 import re
 from zoneinfo import ZoneInfo
 
+from blog.logic.site_facts import SITE_CATEGORIES
+
 # A slug is one path segment: anything but separators, whitespace and characters that would
 # need escaping to survive a round trip through a URL or a file name.
 SLUG_FORBIDDEN = re.compile(r"[\s/\\?#%<>\"'`]|[\x00-\x1f\x7f]")
@@ -29,25 +31,29 @@ def local_date(moment: dt.datetime, tz_name: str) -> dt.date:
     return moment.astimezone(ZoneInfo(tz_name)).date()
 
 
+def absolute_url(url: str, site_url: str) -> str:
+    """`url` on the site as an absolute URL (one that is absolute already is kept)."""
+    return url if url.startswith(("http://", "https://")) else site_url + url
+
+
 def article_path(day: dt.date, slug: str) -> str:
     return f"/{day:%Y/%m/%d}/{slug}/"
 
 
+# The whole path, the final slash optional; the slug is any one segment.
+_ARTICLE_PATH_RE = re.compile(r"/(\d{4})/(\d{2})/(\d{2})/([^/]+)/?")
+
+
+def split_article_path(path: str) -> tuple[str, str, str, str] | None:
+    """The year, month, day and slug of a path shaped like an article's, as written (nothing
+    decoded, the date not checked), else None. Callers that refuse some slugs check them."""
+    match = _ARTICLE_PATH_RE.fullmatch(path)
+    return match.groups() if match else None  # type: ignore[return-value]
+
+
 # Category URLs of the old site that pointed nowhere (shared/SITE.md), and where they belong.
 # Consulted after the stored redirects, so an editor's Redirect row for the same path wins.
-LEGACY_PATHS = {
-    "/category/ai最新ニュース/": "/category/latest/",
-    "/category/ai技術ガイド/": "/category/tech/",
-    "/AI技術ガイド/": "/category/tech/",
-    "/category/ai導入戦略/": "/category/strategy/",
-    "/category/投資分析/": "/category/strategy/",
-    "/category/industry/": "/category/analysis/",
-    "/category/業界別ai活用/": "/category/analysis/",
-    "/category/case-studies/": "/category/implementation/",
-    "/category/導入事例/": "/category/implementation/",
-    "/導入事例/": "/category/implementation/",
-    "/category/研究論文/": "/category/research/",
-}
+LEGACY_PATHS = {old: info.path for info in SITE_CATEGORIES for old in info.dead_paths}
 
 
 def legacy_destination(path: str) -> str | None:

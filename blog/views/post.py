@@ -18,7 +18,8 @@ from django.utils.safestring import mark_safe
 from blog.cache import fragment_key, public_page
 from blog.logic.seo import json_ld, share_links
 from blog.models import HEAVY_FIELDS, Post, PostBook, RelatedPost, TaggedPost
-from blog.seo import article_data, breadcrumb_list, og_image
+from blog.ogp.meta import og_image
+from blog.seo import article_data, breadcrumb_list
 from blog.views.common import call_to_action_for
 
 RELATED_COUNT = 6

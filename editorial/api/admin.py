@@ -18,16 +18,16 @@ from django.utils.html import format_html
 
 from blog.models import Post, StalePostError
 from editorial import workflow
-from editorial.admin_access import record_access_change
 from editorial.api import drafts
-from editorial.api.models import (
+from editorial.audit import record_access_change
+from editorial.logic.diff import field_changes, side_by_side
+from editorial.models import (
     ApiToken,
     RevisionProposal,
     WebhookDelivery,
     WebhookEndpoint,
     WebhookEvent,
 )
-from editorial.logic.diff import field_changes, side_by_side
 from editorial.revisions import snapshot
 
 

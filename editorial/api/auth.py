@@ -9,7 +9,8 @@ import datetime as dt
 from django.utils import timezone
 
 from editorial.api.errors import ApiError
-from editorial.api.models import ApiToken, hash_token
+from editorial.models import ApiToken
+from editorial.models.api import hash_token
 
 # Writing `last_used_at` on every request would add a write (and, on SQLite, a lock) to each
 # read; a minute's precision is what an operator needs to spot an unused token.

@@ -21,14 +21,14 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from blog.importers import AUTHOR_SLUGS
 from blog.logic import jekyll
+from blog.logic.site_facts import AUTHOR_SLUGS
 from blog.models import AffiliateBook, Author, Category, Post, PostStatus, Redirect
 from editorial import workflow
 from editorial.api import serializers
-from editorial.api.models import ExternalDraft, RevisionProposal
 from editorial.logic.api_input import DraftInput, InvalidInput, Problem, default_slug
 from editorial.logic.api_input import required_for_create as missing_for_create
+from editorial.models import ExternalDraft, RevisionProposal
 from editorial.revisions import apply_snapshot, ensure_baseline, record_revision, snapshot
 
 EDITABLE_STATES = frozenset({PostStatus.DRAFT, PostStatus.CHANGES_REQUESTED})

@@ -9,8 +9,8 @@ from django.conf import settings
 
 from blog.models import PostStatus
 from editorial.api.errors import ERRORS
-from editorial.api.models import RevisionProposal, WebhookEvent
 from editorial.logic import api_input
+from editorial.models import RevisionProposal, WebhookEvent
 
 API_VERSION = "1.0.0"
 

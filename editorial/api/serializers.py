@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from blog.models import Post
 from editorial import gate
-from editorial.api.models import RevisionProposal
+from editorial.models import RevisionProposal
 from editorial.workflow import is_scheduled
 
 

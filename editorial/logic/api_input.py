@@ -19,6 +19,7 @@ from typing import Any
 from blog.logic import frontmatter, jekyll
 from blog.logic.asin import asin_error, normalize_asin
 from blog.logic.urls import slug_error
+from editorial.logic.draft import FORM_FIELD_LABELS
 
 FORMATS = ("markdown", "jekyll")
 TEXT_FIELDS = ("title", "body", "excerpt", "description", "slug")
@@ -50,15 +51,9 @@ MAX_RELATED = 20
 LABELS = {
     "external_id": "external_id",
     "format": "形式（format）",
-    "title": "タイトル",
-    "body": "本文",
-    "excerpt": "リード文",
-    "description": "メタディスクリプション",
-    "slug": "スラッグ",
-    "category": "カテゴリ",
-    "tags": "タグ",
+    **{name: FORM_FIELD_LABELS[name] for name in ("title", "body", "excerpt", "description")},
+    **{name: FORM_FIELD_LABELS[name] for name in ("slug", "category", "tags", "books")},
     "author": "著者",
-    "books": "書籍",
     "related": "関連記事",
     "proposed_publish_at": "公開希望日時",
 }

@@ -1,6 +1,6 @@
 """The quality engine's plain data: what goes in (Draft, Config, SiteContext) and what comes
-out (Finding with an optional Fix). No Django: the glue in `editorial/quality.py` builds these
-from the database, tests build them by hand.
+out (Finding with an optional Fix). No Django: the glue in `editorial/quality/checking.py`
+builds these from the database, tests build them by hand.
 """
 
 from __future__ import annotations
@@ -10,10 +10,9 @@ import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from editorial.logic.duplicates import NearDuplicateIndex
     from editorial.logic.text import Doc
 
 ERROR = "error"
@@ -35,6 +34,12 @@ FIELD_LABELS = {
     "tags": "タグ",
     "books": "書籍",
     "reading_time": "読了時間",
+}
+# Labels of the other fields an editor sets on a post (revision history, autosave offers).
+FORM_FIELD_LABELS = {
+    **FIELD_LABELS,
+    "category": "カテゴリ",
+    "reading_time_override": "読了時間の上書き",
 }
 TEXT_FIELDS = ("title", "slug", "excerpt", "description", "body")
 
@@ -207,6 +212,12 @@ class Config:
         return self.severities.get(code, default)
 
 
+class NearDuplicates(Protocol):
+    """What the duplicate check asks of the site's index (editorial/logic/duplicates.py)."""
+
+    def similar(self, post_id: int | None, title: str, text: str) -> list: ...
+
+
 @dataclass
 class SiteContext:
     """What the checks know about the rest of the site. `published_paths` is None when
@@ -215,7 +226,7 @@ class SiteContext:
     published_paths: frozenset[str] | None = None
     redirect_targets: Mapping[str, str] = field(default_factory=dict)  # old path -> new path
     published_posts: Mapping[str, PostRef] = field(default_factory=dict)  # path -> post
-    near_duplicates: NearDuplicateIndex | None = None
+    near_duplicates: NearDuplicates | None = None
 
     @cached_property
     def slug_index(self) -> dict[str, list[PostRef]]:
@@ -243,7 +254,7 @@ class SiteContext:
 @dataclass
 class Draft:
     """One article as the checks see it. `text` and `html` are the rendered body; when left
-    out they are rendered here."""
+    out they are rendered here. `links` are found by the link checks when not given."""
 
     title: str = ""
     slug: str = ""
@@ -276,10 +287,6 @@ class Draft:
             from blog.logic.reading_time import reading_minutes
 
             self.reading_time = reading_minutes(self.text or "")
-        if self.links is None:
-            from editorial.logic.links import extract_links
-
-            self.links = tuple(extract_links(self.body, self.html or "", self.doc))
 
     @cached_property
     def doc(self) -> Doc:

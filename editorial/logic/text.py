@@ -13,7 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
-_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+from blog.logic.fences import closes_fence, opening_fence
+
 _HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+|$)(.*?)(?:[ \t]+#+)?[ \t]*$")
 _HR_RE = re.compile(r"^ {0,3}([-*_])(?:[ \t]*\1){2,}[ \t]*$")
 _IAL_RE = re.compile(r"^ {0,3}\{:[^}]*\}[ \t]*$")
@@ -175,15 +176,11 @@ class Doc:
         while i < len(lines):
             line = lines[i]
             text = line.text
-            fence = _FENCE_RE.match(text)
-            if fence:
+            marker = opening_fence(text)
+            if marker:
                 flush()
-                marker = fence.group(1)
                 j = i + 1
-                while j < len(lines):
-                    closing = lines[j].text.strip()
-                    if closing.startswith(marker[0] * len(marker)) and not closing.strip(marker[0]):
-                        break
+                while j < len(lines) and not closes_fence(lines[j].text, marker):
                     j += 1
                 last = min(j, len(lines) - 1)
                 blocks.append(self._make_block(len(blocks), "code", lines[i : last + 1]))

@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
             name='ShareLink',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(default=editorial.models._new_token, editable=False, max_length=64, unique=True)),
+                ('token', models.CharField(default=editorial.models.workflow._new_token, editable=False, max_length=64, unique=True)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='作成日時')),
                 ('expires_at', models.DateTimeField(verbose_name='有効期限')),
                 ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='無効化日時')),

@@ -2,7 +2,7 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import editorial.api.models
+import editorial.models.api
 import uuid
 from django.conf import settings
 from django.db import migrations, models
@@ -22,8 +22,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=100, verbose_name='名前')),
-                ('url', models.CharField(help_text='http(s) のみ。', max_length=500, validators=[editorial.api.models.validate_webhook_url], verbose_name='送信先 URL')),
-                ('secret', models.CharField(default=editorial.api.models._new_secret, help_text='受信側はこの鍵で X-Kosei-Signature（HMAC-SHA256）を検証します。', max_length=100, verbose_name='署名の秘密鍵')),
+                ('url', models.CharField(help_text='http(s) のみ。', max_length=500, validators=[editorial.models.api.validate_webhook_url], verbose_name='送信先 URL')),
+                ('secret', models.CharField(default=editorial.models.api._new_secret, help_text='受信側はこの鍵で X-Kosei-Signature（HMAC-SHA256）を検証します。', max_length=100, verbose_name='署名の秘密鍵')),
                 ('events', models.JSONField(blank=True, default=list, help_text='空なら全イベントを送ります。', verbose_name='送るイベント')),
                 ('is_active', models.BooleanField(default=True, verbose_name='有効')),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='作成日時')),

@@ -61,8 +61,8 @@ def test_items_carry_absolute_urls_author_categories_tags_and_tokyo_dates(client
     response, feed = parse(client, "/feed.xml")
     entry = feed.entries[0]
     content = entry.content[0].value
-    assert 'href="https://ai-media.co.jp/2025/01/01/x/"' in content
-    assert 'src="https://ai-media.co.jp/media/a.png"' in content
+    assert f'href="{SITE}/2025/01/01/x/"' in content
+    assert f'src="{SITE}/media/a.png"' in content
     assert not re.search(r'(href|src)="/', content)
     assert entry.link == SITE + post.get_absolute_url()
     assert entry.author == post.author.name

@@ -5,7 +5,7 @@ import io
 import pytest
 from PIL import Image
 
-from blog.images import lookup_for, store_upload
+from blog.images import store_upload
 from blog.logic.images import ImageUploadError, prepare_image, rendition_widths
 from blog.logic.rendering import ImageSource, ResponsiveImage, render_markdown
 from blog.models import ArticleImage
@@ -223,12 +223,12 @@ def test_a_post_body_with_an_uploaded_image_stores_its_srcset(media):
 @pytest.mark.django_db
 def test_the_lookup_costs_no_query_without_uploaded_images(django_assert_num_queries):
     with django_assert_num_queries(0):
-        assert lookup_for("![a](https://example.com/articles/x.png)") is None
+        assert ArticleImage.objects.lookup_for("![a](https://example.com/articles/x.png)") is None
 
 
 @pytest.mark.django_db
 def test_a_look_alike_url_elsewhere_is_not_swapped_for_an_unknown_key(media):
-    lookup = lookup_for("![a](/media/articles/0123456789abcdef0123.png)")
+    lookup = ArticleImage.objects.lookup_for("![a](/media/articles/0123456789abcdef0123.png)")
     assert lookup is None
 
 

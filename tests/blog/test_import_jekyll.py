@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from PIL import Image
 
-from blog.importers import import_jekyll_site
-from blog.logic.jekyll import SITE_CATEGORIES
+from blog.importing.run import import_jekyll_site
+from blog.logic.site_facts import SITE_CATEGORIES
 from blog.models import (
     AffiliateBook,
     Author,
@@ -672,16 +672,16 @@ def test_command_refuses_a_permalink_the_site_cannot_serve(tmp_path):
 def test_a_post_that_fails_while_saving_is_rolled_back_alone(tmp_path, monkeypatch):
     from django.db import IntegrityError
 
-    from blog.importers import Importer
+    from blog.importing.write import Writer
 
-    original = Importer._write_books
+    original = Writer._write_books
 
     def failing(self, post, items, creating):
         original(self, post, items, creating)  # creates the book, then the post fails
         if post.title == "保存に失敗する記事":
             raise IntegrityError("simulated")
 
-    monkeypatch.setattr(Importer, "_write_books", failing)
+    monkeypatch.setattr(Writer, "_write_books", failing)
     site = make_site(
         tmp_path,
         {
@@ -714,7 +714,8 @@ def test_a_post_that_fails_while_saving_is_rolled_back_alone(tmp_path, monkeypat
 
 
 def test_worker_processes_render_what_saving_would_render(tmp_path, monkeypatch):
-    from blog import importers, search
+    from blog import search
+    from blog.importing import run
     from blog.logic import prerender
     from blog.logic.reading_time import reading_minutes
     from blog.logic.rendering import render_markdown
@@ -723,7 +724,7 @@ def test_worker_processes_render_what_saving_would_render(tmp_path, monkeypatch)
 
     sent = []
     submit = prerender.submit
-    monkeypatch.setattr(importers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(run, "PARALLEL_FROM", 1)
     monkeypatch.setattr(
         prerender, "submit", lambda pool, *texts: sent.append(texts[0]) or submit(pool, *texts)
     )
@@ -749,14 +750,14 @@ def test_worker_processes_render_what_saving_would_render(tmp_path, monkeypatch)
 
 
 def test_a_prerendered_body_is_used_only_for_the_texts_it_was_made_from():
-    from blog import search
     from blog.logic.prerender import prerender
+    from blog.models import SearchDocument
 
     post = Post(title="本当のタイトル", excerpt="", body="## 本当の本文\n\n実際の段落。\n")
-    post.use_prerendered(prerender("別のタイトル", "", "## 古い本文\n\n古い段落。\n"))
-    post.render()
+    stale = prerender("別のタイトル", "", "## 古い本文\n\n古い段落。\n")
+    post.render(stale)
     assert "本当の本文" in post.body_html and "古い" not in post.body_html
-    document = search.document_for(post)
+    document = SearchDocument.for_post(post, stale)
     assert "本当" in document.title_tokens.split() and "古い" not in document.tokens.split()
 
     # For the same texts it is taken as it is (a marker shows it was not rendered again).
@@ -767,17 +768,16 @@ def test_a_prerendered_body_is_used_only_for_the_texts_it_was_made_from():
         reading_time=99,
         tokens=made.tokens + " 印",
     )
-    post.use_prerendered(marked)
-    post.render()
+    post.render(marked)
     assert (post.body_html, post.reading_time) == ("<p>印</p>", 99)
-    assert search.document_for(post).tokens == made.tokens + " 印"
+    assert SearchDocument.for_post(post, marked).tokens == made.tokens + " 印"
 
 
 def test_an_import_carries_on_in_process_when_the_render_workers_die(tmp_path, monkeypatch):
     from concurrent.futures import Future
     from concurrent.futures.process import BrokenProcessPool
 
-    from blog import importers
+    from blog.importing import run
     from blog.logic import prerender
 
     def broken(pool, *texts):
@@ -785,7 +785,7 @@ def test_an_import_carries_on_in_process_when_the_render_workers_die(tmp_path, m
         future.set_exception(BrokenProcessPool("a worker was killed"))
         return future
 
-    monkeypatch.setattr(importers, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(run, "PARALLEL_FROM", 1)
     monkeypatch.setattr(prerender, "submit", broken)
     site = make_site(
         tmp_path,

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from django.test import Client
 
-from blog.importers import import_jekyll_site
+from blog.importing.run import import_jekyll_site
 from blog.logic.jekyll import parse_post_name
 from blog.models import AffiliateBook, CallToAction, Post, PostBook, Redirect, RelatedPost
 

@@ -27,6 +27,15 @@ def test_published_includes_only_published_posts_whose_time_has_come():
     assert list(Post.objects.published(now=now)) == [past]
 
 
+def test_scheduled_is_published_status_with_a_publication_time_still_ahead():
+    now = timezone.now()
+    ahead = make_post(status=Post.Status.PUBLISHED, published_at=now + dt.timedelta(hours=1))
+    make_post(published_at=now - dt.timedelta(hours=1))  # live already
+    make_post(status=Post.Status.APPROVED, published_at=now + dt.timedelta(hours=2))
+    assert list(Post.objects.scheduled(now=now)) == [ahead]
+    assert not Post.objects.scheduled(now=ahead.published_at).exists()
+
+
 def test_scheduled_post_becomes_public_at_its_time_without_any_job():
     at = timezone.now() + dt.timedelta(days=2)
     post = make_post(published_at=at)

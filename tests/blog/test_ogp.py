@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from blog.logic import ogp
-from blog.ogp_gallery import DIFFICULT_TITLES, sample_titles, shared_dir
+from blog.ogp.gallery import DIFFICULT_TITLES, sample_titles, shared_dir
 
 KINSOKU_TRAPS = [
     # Each puts a forbidden character right where a greedy break by width would fall.

@@ -14,9 +14,10 @@ from django.core.management import CommandError, call_command
 from django.test import RequestFactory
 from PIL import Image
 
-from blog import media, ogp_cards
+from blog import media
 from blog.logic import ogp
 from blog.models import Post
+from blog.ogp import cards
 from tests.blog.test_admin import change_form_data
 from tests.factories import make_category, make_post
 
@@ -66,7 +67,7 @@ def bomb_png() -> bytes:
 def test_saving_a_post_draws_its_card_named_by_its_hash():
     post = make_post(title="生成AIの導入で現場はどう変わるか")
     assert post.ogp_card.name == f"ogp/cards/{post.ogp_card_hash}.png"
-    assert post.ogp_card_hash == ogp_cards.current_hash(post)
+    assert post.ogp_card_hash == cards.current_hash(post)
     with default_storage.open(post.ogp_card.name) as stored, Image.open(stored) as image:
         assert image.size == (1200, 630)
     post.refresh_from_db()
@@ -113,10 +114,10 @@ def test_cards_are_not_drawn_when_switched_off(settings):
 # --- meta tags ------------------------------------------------------------------------------
 
 
-def test_the_article_page_points_social_networks_at_the_card(client):
+def test_the_article_page_points_social_networks_at_the_card(client, settings):
     post = make_post(title="カードのある記事")
     html = client.get(post.get_absolute_url()).content.decode()
-    url = f"https://ai-media.co.jp/media/ogp/cards/{post.ogp_card_hash}.png"
+    url = f"{settings.SITE_URL}/media/ogp/cards/{post.ogp_card_hash}.png"
     assert f'<meta property="og:image" content="{url}">' in html
     assert '<meta property="og:image:width" content="1200">' in html
     assert '<meta property="og:image:height" content="630">' in html
@@ -137,7 +138,7 @@ def test_the_site_default_image_stands_in_while_a_post_has_no_card(client, setti
 # --- admin: override, preview, regenerate ---------------------------------------------------
 
 
-def test_an_uploaded_replacement_is_used_when_chosen(admin_client, client):
+def test_an_uploaded_replacement_is_used_when_chosen(admin_client, client, settings):
     post = make_post()
     data = change_form_data(post, ogp_image_source="uploaded", ogp_image=upload((1300, 680)))
     response = admin_client.post(f"/admin/blog/post/{post.pk}/change/", data)
@@ -146,7 +147,7 @@ def test_an_uploaded_replacement_is_used_when_chosen(admin_client, client):
     assert post.ogp_image.name.startswith("ogp/uploads/") and post.ogp_image.name.endswith(".png")
     og = post.og_image
     assert (og.width, og.height, og.type) == (1300, 680, "image/png")
-    assert og.url == f"https://ai-media.co.jp/media/{post.ogp_image.name}"
+    assert og.url == f"{settings.SITE_URL}/media/{post.ogp_image.name}"
     html = client.get(post.get_absolute_url()).content.decode()
     assert f'<meta property="og:image" content="{og.url}">' in html
 
@@ -232,7 +233,7 @@ def test_regenerate_from_the_script_returns_the_new_preview(admin_client):
     )
     payload = json.loads(response.content)
     post.refresh_from_db()
-    assert post.ogp_card_hash == ogp_cards.current_hash(post)
+    assert post.ogp_card_hash == cards.current_hash(post)
     assert f"{post.ogp_card_hash}.png" in payload["html"]
     assert payload["error"] is None
 
@@ -300,7 +301,7 @@ def test_generate_ogp_draws_missing_and_outdated_cards_only(settings):
     assert "描いた: 3 件" in out.getvalue()
     for post in posts:
         post.refresh_from_db()
-        assert post.ogp_card_hash == ogp_cards.current_hash(post)
+        assert post.ogp_card_hash == cards.current_hash(post)
         assert default_storage.exists(post.ogp_card.name)
 
     out = io.StringIO()
@@ -337,12 +338,12 @@ def test_generate_ogp_works_in_parallel_processes(settings):
     assert "4/4" in err.getvalue()  # the progress indication
     for post in posts:
         post.refresh_from_db()
-        assert post.ogp_card_hash == ogp_cards.current_hash(post)
+        assert post.ogp_card_hash == cards.current_hash(post)
 
 
 def test_generate_ogp_keeps_the_card_of_a_post_edited_during_the_run(settings, monkeypatch):
     post = make_post(title="実行中に編集される記事")
-    real_plan = ogp_cards.plan
+    real_plan = cards.plan
 
     def plan_then_edit(**kwargs):
         planned = real_plan(**kwargs)
@@ -351,11 +352,11 @@ def test_generate_ogp_keeps_the_card_of_a_post_edited_during_the_run(settings, m
         fresh.save()  # draws its own card
         return planned
 
-    monkeypatch.setattr(ogp_cards, "plan", plan_then_edit)
-    summary = ogp_cards.generate_many(only_stale=False)
+    monkeypatch.setattr(cards, "plan", plan_then_edit)
+    summary = cards.generate_many(only_stale=False)
     assert summary.edited_meanwhile == 1
     post.refresh_from_db()
-    assert post.ogp_card_hash == ogp_cards.current_hash(post)
+    assert post.ogp_card_hash == cards.current_hash(post)
 
 
 def test_generate_ogp_without_a_font_fails_with_the_clear_error(settings):
@@ -368,7 +369,7 @@ def test_ogp_gallery_draws_the_difficult_titles_into_a_folder(tmp_path, monkeypa
     monkeypatch.setenv("KOSEI_SHARED_DIR", str(tmp_path / "no-samples"))
     out = io.StringIO()
     call_command("ogp_gallery", str(tmp_path / "gallery"), stdout=out)
-    from blog.ogp_gallery import DIFFICULT_TITLES
+    from blog.ogp.gallery import DIFFICULT_TITLES
 
     pngs = sorted((tmp_path / "gallery").glob("*.png"))
     assert len(pngs) == len(DIFFICULT_TITLES)

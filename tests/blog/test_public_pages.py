@@ -335,18 +335,17 @@ def test_share_links_without_third_party_scripts(client):
 
 
 def test_article_head_has_canonical_ogp_twitter_and_feeds(client, settings):
-    settings.SITE_URL = "https://ai-media.co.jp"
     settings.TWITTER_SITE = "@aicompass"
     category = make_category(name="AI技術ガイド", slug="tech")
     post = make_post(title="見出しの記事", category=category, tags=["LLM"], description="説明文")
     html = html_of(client, post.get_absolute_url())
-    url = "https://ai-media.co.jp" + post.get_absolute_url()
+    url = settings.SITE_URL + post.get_absolute_url()
     assert f'<link rel="canonical" href="{url}">' in html
     assert meta(html, "og:type") == ["article"]
     assert meta(html, "og:url") == [url]
     assert meta(html, "og:locale") == ["ja_JP"]
     assert meta(html, "og:description") == ["説明文"]
-    assert meta(html, "og:image")[0].startswith("https://ai-media.co.jp/")
+    assert meta(html, "og:image")[0].startswith(settings.SITE_URL + "/")
     assert meta(html, "og:image:width") == ["1200"] and meta(html, "og:image:height") == ["630"]
     assert meta(html, "og:image:type") and meta(html, "og:image:alt")
     assert meta(html, "article:section") == ["AI技術ガイド"]
@@ -355,8 +354,8 @@ def test_article_head_has_canonical_ogp_twitter_and_feeds(client, settings):
     assert meta(html, "twitter:card") == ["summary_large_image"]
     assert meta(html, "twitter:site") == ["@aicompass"]
     assert meta(html, "twitter:label1") == ["著者"] and meta(html, "twitter:label2") == ["読了時間"]
-    assert 'href="https://ai-media.co.jp/feed.xml"' in html
-    assert 'href="https://ai-media.co.jp/feeds/tech.xml"' in html
+    assert f'href="{settings.SITE_URL}/feed.xml"' in html
+    assert f'href="{settings.SITE_URL}/feeds/tech.xml"' in html
     assert 'name="robots"' not in html
 
 

@@ -61,6 +61,17 @@ def test_index_follows_edits_and_deletes():
     assert not SearchDocument.objects.exists()
 
 
+def test_a_save_of_some_columns_reindexes_only_when_it_stores_a_text():
+    post = make_post(title="部分保存", body="りんご")
+    post.title = "題名だけ変えた"
+    post.save(update_fields=["title"])
+    assert titles("題名") == ["題名だけ変えた"]
+    Post.objects.filter(pk=post.pk).update(body_text="みかん")  # not indexed
+    post.refresh_from_db()
+    post.save(update_fields=["noindex"])
+    assert titles("みかん") == []
+
+
 def test_rebuild_indexes_posts_that_bypassed_save():
     post = make_post(title="一括", body="なし")
     Post.objects.filter(pk=post.pk).update(body_text="一括登録の本文")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from blog.demo_content import CATEGORIES
-from blog.logic.jekyll import SITE_CATEGORIES
+from blog.logic.site_facts import SITE_CATEGORIES
 
 SHARED = Path(
     os.environ.get("KOSEI_SHARED_DIR") or Path(__file__).resolve().parents[2].parent / "shared"

@@ -99,7 +99,7 @@ def test_llms_txt_is_generated_from_the_database(client, settings):
     post = make_post(title="最新のLLM記事", category=tech, excerpt="要約です")
     make_post(category=tech)
     text = client.get("/llms.txt").content.decode()
-    assert text.startswith("# AIコンパス\n\n> AI専門メディアの説明\n")
+    assert text.startswith(f"# {settings.SITE_NAME}\n\n> AI専門メディアの説明\n")
     assert f"- [AI技術ガイド]({SITE}/category/tech/): 2件" in text
     assert f"- [研究論文]({SITE}/category/research/): 0件" in text
     assert f"- [最新のLLM記事]({SITE}{post.get_absolute_url()}): 要約です" in text

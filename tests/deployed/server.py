@@ -20,13 +20,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from tests import environment
+
 ROOT = Path(__file__).resolve().parents[2]
 HOST = "ai-media.co.jp"
 SITE_URL = f"https://{HOST}"
 
-# The variables a test run may have set that would change what the deployed site does.
-_DROPPED = ("PYTEST_VERSION", "PYTEST_CURRENT_TEST", "DJANGO_DEBUG", "REDIS_URL", "SITE_URL",
-            "SITE_NAME", "PAGE_CACHE_SECONDS", "DJANGO_SETTINGS_MODULE")  # fmt: skip
+# The variables a test run may have set that would change what the deployed site does: pytest's
+# own, and every settings variable the suite pins or clears (tests/environment.py), so the site
+# runs with settings.py's production defaults plus what `build_site` and `Gunicorn` set. Only the
+# database variables (environment.SHELL_OWNED) pass through; `build_site` sets DATABASE_URL.
+_DROPPED = (
+    "PYTEST_VERSION",
+    "PYTEST_CURRENT_TEST",
+    "DJANGO_SETTINGS_MODULE",
+    *environment.PINNED,
+    *environment.CLEARED,
+)
 
 
 @dataclass

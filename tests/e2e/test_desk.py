@@ -549,15 +549,15 @@ def test_fast_typing_asks_for_one_preview_when_it_pauses(live_server, page, djan
 def test_at_most_one_preview_request_is_in_flight(
     live_server, page, django_user_model, monkeypatch
 ):
-    from editorial import desk
+    from editorial.desk import preview
 
-    original = desk.analyse
+    original = preview.analyse
 
     def slow(*args, **kwargs):
         time.sleep(0.8)  # a slow server: typing goes on while a request is answered
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(desk, "analyse", slow)
+    monkeypatch.setattr(preview, "analyse", slow)
     post = draft()
     login(page, live_server, django_user_model)
     open_post(page, live_server, post)

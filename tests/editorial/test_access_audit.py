@@ -4,8 +4,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 
 from editorial import roles
-from editorial.api.models import ApiToken
-from editorial.models import AuditEntry
+from editorial.models import ApiToken, AuditEntry
 
 pytestmark = pytest.mark.django_db
 

@@ -218,7 +218,7 @@ def test_publish_button_says_why_the_quality_gate_blocks_it(users, client, djang
 def test_a_writer_redraws_only_the_cards_of_posts_they_may_edit(users, client):
     from django.core.files.storage import default_storage
 
-    from blog.ogp_cards import generate_card
+    from blog.ogp.cards import generate_card
 
     mine = post_in_state("draft", owner=users["writer"])
     theirs = post_in_state("in_review", owner=users["other_writer"])

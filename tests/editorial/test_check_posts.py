@@ -112,7 +112,7 @@ def test_fix_needs_a_user_an_existing_user_and_a_fixable_check():
 
 
 def test_worker_processes_find_exactly_what_one_process_finds():
-    from editorial import quality
+    from editorial.quality import checking
 
     for i in range(7):
         make_post(title=f"並列チェックの記事{i}", body=DEFECTIVE_BODY if i % 2 else CLEAN_BODY)
@@ -120,7 +120,7 @@ def test_worker_processes_find_exactly_what_one_process_finds():
     def run(jobs):
         return [
             (post.pk, [(f.code, f.severity, f.line, f.message) for f in findings])
-            for post, findings in quality.check_posts(
+            for post, findings in checking.check_posts(
                 Post.objects.order_by("pk"), store=False, jobs=jobs, chunk_size=3
             )
         ]

@@ -8,8 +8,8 @@ from django.test import Client
 from django.utils import timezone
 
 from blog.models import Post
-from editorial import quality
 from editorial.models import ReviewComment
+from editorial.quality import checking
 from editorial.revisions import record_revision
 from tests.factories import make_category, make_post
 
@@ -27,7 +27,7 @@ def logged_in(account) -> Client:
 
 
 def checked(post):
-    quality.store_report(post, quality.check_post(post))
+    checking.store_report(post, checking.check_post(post))
     return post
 
 

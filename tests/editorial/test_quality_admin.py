@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from blog.models import Post
-from editorial import quality
 from editorial.models import AuditEntry, PostQualityReport, StyleRule
+from editorial.quality import checking
 from tests.factories import make_post
 
 from .quality_helpers import CLEAN_BODY, DEFECTIVE_BODY, approved_post, chief, editor, writer
@@ -53,7 +53,7 @@ def test_the_page_context_carries_the_block_reason_for_the_publish_button(superu
 
 def test_the_one_click_fix_applies_and_returns_to_the_post(superuser_client):
     post = approved_post(DEFECTIVE_BODY, status=Post.Status.DRAFT)
-    found = next(f for f in quality.check_post(post) if f.code == "leftover.end_marker")
+    found = next(f for f in checking.check_post(post) if f.code == "leftover.end_marker")
     response = superuser_client.post(
         reverse("editorial_quality:post_fix", args=[post.pk]),
         {"quality_fingerprint": found.fingerprint, "version": post.version, "title": "無視される"},
@@ -68,7 +68,7 @@ def test_the_one_click_fix_applies_and_returns_to_the_post(superuser_client):
 
 def test_a_fix_with_a_stale_version_is_refused_with_a_message(superuser_client):
     post = approved_post(DEFECTIVE_BODY, status=Post.Status.DRAFT)
-    found = next(f for f in quality.check_post(post) if f.code == "leftover.end_marker")
+    found = next(f for f in checking.check_post(post) if f.code == "leftover.end_marker")
     response = superuser_client.post(
         reverse("editorial_quality:post_fix", args=[post.pk]),
         {"quality_fingerprint": found.fingerprint, "version": post.version - 1},
@@ -82,7 +82,7 @@ def test_a_writer_cannot_fix_someone_elses_post(client):
     owner = writer("owner")
     post = approved_post(DEFECTIVE_BODY, status=Post.Status.DRAFT, created_by=owner)
     client.force_login(writer("other"))
-    found = next(f for f in quality.check_post(post) if f.code == "leftover.end_marker")
+    found = next(f for f in checking.check_post(post) if f.code == "leftover.end_marker")
     response = client.post(
         reverse("editorial_quality:post_fix", args=[post.pk]),
         {"quality_fingerprint": found.fingerprint},
@@ -117,7 +117,7 @@ def test_the_quality_page_counts_checks_and_lists_published_posts_with_errors(su
     make_post(title="問題のない記事", body=CLEAN_BODY)
     draft = approved_post(DEFECTIVE_BODY, title="下書きの記事", status=Post.Status.DRAFT)
     for post in (broken, draft):
-        quality.store_report(post, quality.check_post(post))
+        checking.store_report(post, checking.check_post(post))
     page = superuser_client.get(reverse("editorial_quality:dashboard"))
     html = page.content.decode()
     [row] = [r for r in page.context["code_rows"] if r["code"] == "leftover.end_marker"]
@@ -134,7 +134,7 @@ def test_the_list_sorts_by_errors_or_title(superuser_client):
     few = make_post(title="あ：エラー1件", body=DEFECTIVE_BODY)
     many = make_post(title="い：エラー2件", body=DEFECTIVE_BODY + "\n私が書いた。\n")
     for post in (few, many):
-        quality.store_report(post, quality.check_post(post))
+        checking.store_report(post, checking.check_post(post))
     url = reverse("editorial_quality:dashboard")
     by_errors = [r.post for r in superuser_client.get(url).context["page"]]
     by_title = [r.post for r in superuser_client.get(url, {"o": "title"}).context["page"]]
@@ -143,7 +143,7 @@ def test_the_list_sorts_by_errors_or_title(superuser_client):
 
 def test_the_list_exports_as_csv(superuser_client):
     post = make_post(title="終了マーカーが残った記事", body=DEFECTIVE_BODY)
-    quality.store_report(post, quality.check_post(post))
+    checking.store_report(post, checking.check_post(post))
     response = superuser_client.get(reverse("editorial_quality:dashboard"), {"format": "csv"})
     assert response["Content-Type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
@@ -223,14 +223,14 @@ def test_the_settings_have_one_page_and_severities_offer_the_known_checks(superu
 
 
 def test_changing_a_severity_makes_every_stored_report_stale(superuser_client):
-    from editorial.quality_models import CheckSeverity
+    from editorial.models import CheckSeverity
 
     post = make_post(body=DEFECTIVE_BODY)
     superuser_client.post(reverse("editorial_quality:refresh"))
     assert PostQualityReport.objects.get(post=post).errors == 1
-    assert not quality.stale_posts().exists()
+    assert not checking.stale_posts().exists()
     CheckSeverity.objects.create(code="leftover.end_marker", severity="warning")
-    assert list(quality.stale_posts()) == [post]
+    assert list(checking.stale_posts()) == [post]
     superuser_client.post(reverse("editorial_quality:refresh"))
     report = PostQualityReport.objects.get(post=post)
     assert report.errors == 0 and report.warnings >= 1

@@ -4,8 +4,8 @@ a person, never overwriting newer work and never removing the last copy of any t
 import pytest
 
 from blog.models import Post
-from editorial import quality
 from editorial.models import AuditEntry, Revision
+from editorial.quality import checking
 from tests.factories import make_post
 
 from .quality_helpers import CLEAN_BODY, DEFECTIVE_BODY, approved_post, editor
@@ -14,14 +14,14 @@ pytestmark = pytest.mark.django_db
 
 
 def end_marker(post):
-    return next(f for f in quality.check_post(post) if f.code == "leftover.end_marker")
+    return next(f for f in checking.check_post(post) if f.code == "leftover.end_marker")
 
 
 def test_a_one_click_fix_saves_a_revision_and_an_audit_row():
     post = approved_post(DEFECTIVE_BODY, status=Post.Status.DRAFT)
     account = editor()
     found = end_marker(post)
-    quality.apply_fix(post, found.fingerprint, by=account, version=post.version)
+    checking.apply_fix(post, found.fingerprint, by=account, version=post.version)
     post.refresh_from_db()
     assert "---END---" not in post.body and post.body == CLEAN_BODY
     revision = Revision.objects.exclude(created_by=None).get(post=post)
@@ -40,8 +40,8 @@ def test_a_fix_on_a_page_opened_before_someone_else_saved_is_refused():
         "同僚が書き直したリード文。生成AIを業務の手順に組み込む企業が増えている理由を整理した。"
     )
     other.save()
-    with pytest.raises(quality.FixError, match="読み込み直して"):
-        quality.apply_fix(post, found.fingerprint, by=editor(), version=shown_version)
+    with pytest.raises(checking.FixError, match="読み込み直して"):
+        checking.apply_fix(post, found.fingerprint, by=editor(), version=shown_version)
     assert "---END---" in Post.objects.get(pk=post.pk).body
 
 
@@ -50,13 +50,13 @@ def test_a_fix_for_a_finding_that_no_longer_applies_is_refused():
     found = end_marker(post)
     post.body = CLEAN_BODY
     post.save()
-    with pytest.raises(quality.FixError, match="もう当てはまりません"):
-        quality.apply_fix(post, found.fingerprint, by=editor())
+    with pytest.raises(checking.FixError, match="もう当てはまりません"):
+        checking.apply_fix(post, found.fingerprint, by=editor())
 
 
 def test_fixing_an_approved_post_sends_it_back_to_review():
     post = approved_post(DEFECTIVE_BODY)
-    quality.apply_fix(post, end_marker(post).fingerprint, by=editor())
+    checking.apply_fix(post, end_marker(post).fingerprint, by=editor())
     post.refresh_from_db()
     assert post.status == Post.Status.IN_REVIEW
     assert AuditEntry.objects.filter(
@@ -67,7 +67,7 @@ def test_fixing_an_approved_post_sends_it_back_to_review():
 def test_bulk_fix_dry_run_counts_and_shows_a_diff_without_changing_anything():
     post = make_post(body=DEFECTIVE_BODY)
     clean = make_post(body=CLEAN_BODY)
-    report = quality.fix_posts(Post.objects.all(), ["leftover"], by=None, dry_run=True)
+    report = checking.fix_posts(Post.objects.all(), ["leftover"], by=None, dry_run=True)
     assert report.checked == 2 and report.changed == 1
     assert report.counts == {"leftover.end_marker": 1}
     [(sample_post, diff)] = report.samples
@@ -82,7 +82,7 @@ def test_bulk_fix_cleans_every_matching_post_with_one_revision_each():
     pasted_twice = CLEAN_BODY + "\n" + paragraph + "\n\n---END---\n"
     posts = [make_post(body=pasted_twice) for _ in range(3)]
     account = editor()
-    report = quality.fix_posts(
+    report = checking.fix_posts(
         Post.objects.all(), ["repetition", "leftover.end_marker"], by=account
     )
     assert report.changed == 3
@@ -97,7 +97,7 @@ def test_bulk_fix_cleans_every_matching_post_with_one_revision_each():
 
 def test_bulk_fix_only_touches_the_chosen_checks():
     post = make_post(body=DEFECTIVE_BODY + "\n{% include ads.html %}\n")
-    quality.fix_posts(Post.objects.all(), ["leftover.liquid"], by=editor())
+    checking.fix_posts(Post.objects.all(), ["leftover.liquid"], by=editor())
     post.refresh_from_db()
     assert "{%" not in post.body and "---END---" in post.body
 
@@ -106,7 +106,9 @@ def test_conflict_markers_are_removed_and_then_the_duplicate_they_revealed():
     paragraph = CLEAN_BODY.split("\n\n")[1]
     body = f"{CLEAN_BODY}\n<<<<<<< Updated upstream\n{paragraph}\n=======\n{paragraph}\n>>>>>>> Stashed changes\n"
     post = make_post(body=body)
-    report = quality.fix_posts(Post.objects.all(), ["leftover.conflict", "repetition"], by=editor())
+    report = checking.fix_posts(
+        Post.objects.all(), ["leftover.conflict", "repetition"], by=editor()
+    )
     post.refresh_from_db()
     assert "<<<<<<<" not in post.body and "=======" not in post.body
     assert post.body.count(paragraph) == 1
@@ -117,15 +119,15 @@ def test_a_post_edited_during_a_bulk_fix_is_skipped_and_not_counted(monkeypatch)
     from django.db.models import F
 
     edited, untouched = make_post(body=DEFECTIVE_BODY), make_post(body=DEFECTIVE_BODY)
-    original = quality.fixed_texts
+    original = checking.fixed_texts
 
     def meanwhile(post, *args, **kwargs):
         if post.pk == edited.pk:  # an editor saves it while the bulk fix runs
             Post.objects.filter(pk=post.pk).update(version=F("version") + 1)
         return original(post, *args, **kwargs)
 
-    monkeypatch.setattr(quality, "fixed_texts", meanwhile)
-    report = quality.fix_posts(Post.objects.all(), ["leftover.end_marker"], by=editor())
+    monkeypatch.setattr(checking, "fixed_texts", meanwhile)
+    report = checking.fix_posts(Post.objects.all(), ["leftover.end_marker"], by=editor())
     assert report.skipped == 1 and report.changed == 1
     assert report.counts == {"leftover.end_marker": 1}
     assert "---END---" in Post.objects.get(pk=edited.pk).body

@@ -11,8 +11,9 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from blog.models import Post
-from editorial import gate, quality, workflow
+from editorial import gate, workflow
 from editorial.models import AuditEntry, CheckSeverity, QualitySettings, StyleRule
+from editorial.quality import checking
 
 from .quality_helpers import CLEAN_BODY, DEFECTIVE_BODY, approved_post, chief, editor
 
@@ -20,7 +21,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_the_quality_checks_are_registered_as_the_gate():
-    assert quality.gate_provider in gate._providers
+    assert checking.gate_provider in gate._providers
 
 
 def test_an_error_blocks_publishing_and_says_where():
@@ -82,7 +83,7 @@ def test_a_site_can_lower_a_checks_severity_so_it_no_longer_blocks():
 
 def test_a_check_turned_off_reports_nothing():
     CheckSeverity.objects.create(code="leftover.end_marker", severity="off")
-    assert "leftover.end_marker" not in {f.code for f in quality.check_post(approved_post())}
+    assert "leftover.end_marker" not in {f.code for f in checking.check_post(approved_post())}
 
 
 def test_the_house_voice_rules_are_seeded_and_block_publishing():
@@ -102,13 +103,13 @@ def test_rules_editors_add_in_the_admin_are_applied():
         severity="error",
     )
     post = approved_post(CLEAN_BODY + "\n今後ともよろしくお願いします。\n")
-    assert "style.no-yoroshiku" in {f.code for f in quality.check_post(post)}
+    assert "style.no-yoroshiku" in {f.code for f in checking.check_post(post)}
 
 
 def test_an_inactive_rule_is_not_applied():
     StyleRule.objects.filter(key="voice-watashi-ga").update(is_active=False)
     post = approved_post(CLEAN_BODY + "\n私が実際に試した。\n")
-    assert "style.voice-watashi-ga" not in {f.code for f in quality.check_post(post)}
+    assert "style.voice-watashi-ga" not in {f.code for f in checking.check_post(post)}
 
 
 def test_an_invalid_regular_expression_is_refused_with_a_japanese_reason():
@@ -123,7 +124,7 @@ def test_the_settings_tune_the_checks():
     settings.padding_suffixes = "の仕組みと導入の注意点"
     settings.save()
     post = approved_post(CLEAN_BODY, title="AI議事録ツールの仕組みと導入の注意点")
-    assert "title.padding" in {f.code for f in quality.check_post(post)}
+    assert "title.padding" in {f.code for f in checking.check_post(post)}
 
 
 def test_an_internal_link_to_an_unpublished_post_is_an_error_naming_the_meant_post(settings):
@@ -132,16 +133,16 @@ def test_an_internal_link_to_an_unpublished_post_is_an_error_naming_the_meant_po
     target = make_post(title="RAGの評価はどう設計するか", slug="3-rag-evaluation")
     wrong_date = f"/2020/01/01/{target.slug}/"
     post = approved_post(CLEAN_BODY + f"\n詳しくは[RAGの評価]({wrong_date})を参照。\n")
-    [found] = [f for f in quality.check_post(post) if f.code == "links.internal_missing"]
+    [found] = [f for f in checking.check_post(post) if f.code == "links.internal_missing"]
     assert found.refs[0].id == target.pk
     ok = approved_post(CLEAN_BODY + f"\n詳しくは[RAGの評価]({target.public_path})を参照。\n")
-    assert "links.internal_missing" not in {f.code for f in quality.check_post(ok)}
+    assert "links.internal_missing" not in {f.code for f in checking.check_post(ok)}
 
 
 def test_a_near_duplicate_in_any_state_is_listed():
     approved_post(CLEAN_BODY, title="生成AIの社内活用が進む理由", status=Post.Status.DRAFT)
     post = approved_post(CLEAN_BODY, title="生成AIの社内活用、試験導入から業務への組み込みへ")
-    [found] = [f for f in quality.check_post(post) if f.code == "duplicates.similar"]
+    [found] = [f for f in checking.check_post(post) if f.code == "duplicates.similar"]
     assert found.refs[0].status == "draft"
 
 
@@ -157,7 +158,7 @@ def test_seeded_demo_clean_articles_have_no_error_and_the_defects_are_found(tmp_
         "currency_conversion": "numbers.currency_off",
         "padded_title": "title.padding",
     }
-    for post, findings in quality.check_posts(Post.objects.all()):
+    for post, findings in checking.check_posts(Post.objects.all()):
         codes = {f.code for f in findings}
         if post.status == Post.Status.PUBLISHED:
             assert not [f for f in findings if f.severity == "error"], post.title

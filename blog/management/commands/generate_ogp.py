@@ -3,9 +3,9 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 
-from blog import ogp_cards
 from blog.logic import ogp
 from blog.models import Post
+from blog.ogp import cards
 
 
 class Command(BaseCommand):
@@ -44,13 +44,11 @@ class Command(BaseCommand):
         jobs = max(1, options["jobs"])
         try:
             if options["dry_run"]:
-                planned, _, unchanged = ogp_cards.plan(
-                    only_stale=only_stale, post_ids=options["post"]
-                )
+                planned, _, unchanged = cards.plan(only_stale=only_stale, post_ids=options["post"])
                 self.stdout.write(f"描く予定: {len(planned)} 件（最新のまま: {unchanged} 件）")
                 return
             progress = _Progress(self.stderr) if options["verbosity"] >= 1 else None
-            summary = ogp_cards.generate_many(
+            summary = cards.generate_many(
                 only_stale=only_stale,
                 post_ids=options["post"],
                 processes=jobs,

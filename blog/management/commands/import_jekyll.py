@@ -1,4 +1,4 @@
-"""`manage.py import_jekyll SITE_DIR`: the old site into posts (work done in blog.importers)."""
+"""`manage.py import_jekyll SITE_DIR`: the old site into posts (work done in blog.importing)."""
 
 import json
 import os
@@ -7,14 +7,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from blog.importers import (
-    COUNT_LABELS,
-    ERROR,
-    INFO,
-    WARNING,
-    ImportAborted,
-    import_jekyll_site,
-)
+from blog.importing.report import COUNT_LABELS, ERROR, INFO, WARNING, ImportAborted
+from blog.importing.run import import_jekyll_site
 
 
 class Command(BaseCommand):

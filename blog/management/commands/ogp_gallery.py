@@ -3,9 +3,9 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from blog import ogp_cards
 from blog.logic import ogp
-from blog.ogp_gallery import draw_gallery
+from blog.ogp import cards
+from blog.ogp.gallery import draw_gallery
 
 
 class Command(BaseCommand):
@@ -19,11 +19,11 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         try:
-            font = ogp_cards.site_font()
+            font = cards.site_font()
         except ogp.OgpFontError as exc:
             raise CommandError(str(exc)) from exc
         entries = draw_gallery(
-            options["outdir"], font, site_name=ogp_cards.site_label(), domain=settings.OGP_DOMAIN
+            options["outdir"], font, site_name=cards.site_label(), domain=settings.OGP_DOMAIN
         )
         for entry in entries:
             layout = entry.card.layout

@@ -16,10 +16,10 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from blog.models import Post, PostStatus
-from editorial import quality
-from editorial.admin_quality import BULK_FIX_CODES
 from editorial.logic.checks import CODES, code_info, describe, matches_codes
 from editorial.logic.draft import ERROR, INFO, SEVERITY_LABELS, SEVERITY_RANK, WARNING
+from editorial.quality import checking
+from editorial.quality.checking import BULK_FIX_CODES
 
 PARALLEL_FROM = 200
 
@@ -96,10 +96,10 @@ class Command(BaseCommand):
         failed = 0
         fail_levels = _FAIL_LEVELS[options["fail_on"]]
         checked = 0
-        self._config = quality.load_config()
+        self._config = checking.load_config()
         # Worker processes take about a second to start: worth it only for many posts.
         jobs = max(1, options["jobs"]) if total >= PARALLEL_FROM else 1
-        for post, findings in quality.check_posts(
+        for post, findings in checking.check_posts(
             queryset, config=self._config, store=not options["no_store"], jobs=jobs
         ):
             checked += 1
@@ -239,7 +239,7 @@ class Command(BaseCommand):
             )
         total = queryset.count()
         progress = self._progress(total, enabled=options["verbosity"] > 0)
-        report = quality.fix_posts(
+        report = checking.fix_posts(
             queryset,
             fixable,
             by=user,

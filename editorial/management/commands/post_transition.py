@@ -4,7 +4,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from blog.models import Post
 from editorial import workflow
-from editorial.admin import parse_jst
 
 
 class Command(BaseCommand):
@@ -24,7 +23,7 @@ class Command(BaseCommand):
             actor = get_user_model().objects.get(username=user)
         except (Post.DoesNotExist, get_user_model().DoesNotExist) as exc:
             raise CommandError(str(exc)) from None
-        moment = parse_jst(when) if when else None
+        moment = workflow.parse_jst(when) if when else None
         if when and moment is None:
             raise CommandError(f"--when の形式が正しくありません: {when}")
         try:

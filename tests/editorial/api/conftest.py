@@ -3,7 +3,7 @@ import json
 import pytest
 from django.core.cache import cache
 
-from editorial.api.models import ApiToken
+from editorial.models import ApiToken
 from tests.factories import make_author, make_category
 
 

@@ -5,7 +5,8 @@ import re
 import pytest
 from django.utils import timezone
 
-from editorial.api.models import ApiToken, WebhookDelivery, WebhookEndpoint, hash_token
+from editorial.models import ApiToken, WebhookDelivery, WebhookEndpoint
+from editorial.models.api import hash_token
 from tests.editorial.api.conftest import Api
 
 pytestmark = pytest.mark.django_db

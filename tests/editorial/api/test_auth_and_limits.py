@@ -8,7 +8,8 @@ from django.test import Client
 from django.utils import timezone
 
 from blog.models import Post
-from editorial.api.models import ApiToken, hash_token
+from editorial.models import ApiToken
+from editorial.models.api import hash_token
 from tests.editorial.api.conftest import Api, draft_payload
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.test import Client
 
 from blog.models import Post, PostStatus
 from editorial import gate
-from editorial.api.models import ExternalDraft, RevisionProposal
+from editorial.models import ExternalDraft, RevisionProposal
 from editorial.revisions import record_revision
 from tests.editorial.api.conftest import Api, draft_payload
 from tests.factories import make_book, make_post
@@ -86,7 +86,7 @@ def test_two_tokens_of_one_user_share_the_ids(users, make_api, site):
     assert b["result"] == "updated" and a["draft"]["id"] == b["draft"]["id"]
 
 
-def test_books_and_related_posts_are_linked_in_order(writer_api):
+def test_books_and_related_posts_are_linked_in_order(writer_api, settings):
     first, second = (
         make_book(asin="4798181986", title="一冊目"),
         make_book(asin="B0ABCDEF12", title="二冊目"),
@@ -96,7 +96,7 @@ def test_books_and_related_posts_are_linked_in_order(writer_api):
         URL,
         draft_payload(
             books=["b0abcdef12", "4798181986"],
-            related=[target.pk, f"http://127.0.0.1:8000{target.get_absolute_url()}"],
+            related=[target.pk, f"{settings.SITE_URL}{target.get_absolute_url()}"],
         ),
     )
     assert response.status_code == 201, response.json()
@@ -377,10 +377,10 @@ image: /assets/images/x.png
 """
 
 
-def test_a_whole_jekyll_file_is_read_by_the_importers_code(writer_api, site):
+def test_a_whole_jekyll_file_is_read_by_the_importers_code(writer_api, site, settings):
     book = make_book(asin="4798181986")
     target = make_post()
-    text = JEKYLL_FILE.format(related=f"https://127.0.0.1:8000{target.get_absolute_url()}")
+    text = JEKYLL_FILE.format(related=f"{settings.SITE_URL}{target.get_absolute_url()}")
     response = writer_api.post(
         URL, {"external_id": "2026-03-01-genai-cases.md", "format": "jekyll", "body": text}
     )
@@ -425,7 +425,7 @@ def test_broken_front_matter_is_a_422_with_its_line(writer_api):
 
 
 def test_concurrent_identical_requests_make_one_post(tx_users, tx_site):
-    from editorial.api.models import ApiToken
+    from editorial.models import ApiToken
 
     _, raw = ApiToken.objects.create_token(user=tx_users["writer"], name="並行")
     n = 4

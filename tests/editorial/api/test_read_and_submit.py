@@ -44,10 +44,10 @@ def test_get_a_draft_shows_status_no_url_and_the_latest_findings(writer_api):
     assert [f["code"] for f in data["findings"]] == ["late"]  # evaluated now, not stored
 
 
-def test_a_public_post_has_its_url(writer_api):
+def test_a_public_post_has_its_url(writer_api, settings):
     post = make_post()
     data = writer_api.get(f"/api/v1/drafts/{post.pk}").json()["draft"]
-    assert data["url"] == "http://127.0.0.1:8000" + post.get_absolute_url()
+    assert data["url"] == settings.SITE_URL + post.get_absolute_url()
     assert data["status"] == "published"
 
 
@@ -122,7 +122,7 @@ def test_a_writer_token_never_approves_even_through_the_workflow(writer_api, use
 # --- listing ------------------------------------------------------------------------------------
 
 
-def test_posts_are_listed_in_update_order_with_a_stable_cursor(writer_api):
+def test_posts_are_listed_in_update_order_with_a_stable_cursor(writer_api, settings):
     posts = [make_post(title=f"記事{i}") for i in range(5)]
     seen = []
     params = {"limit": 2}
@@ -134,7 +134,7 @@ def test_posts_are_listed_in_update_order_with_a_stable_cursor(writer_api):
         seen += [item["id"] for item in data["results"]]
         if not data["next_cursor"]:
             break
-        assert data["next"].startswith("http://127.0.0.1:8000/api/v1/posts?")
+        assert data["next"].startswith(f"{settings.SITE_URL}/api/v1/posts?")
         params = {"limit": 2, "cursor": data["next_cursor"]}
     assert seen == [p.pk for p in sorted(posts, key=lambda p: (p.updated_at, p.pk))]
 
@@ -187,3 +187,24 @@ def test_the_listing_runs_a_fixed_number_of_queries(writer_api):
     with CaptureQueriesContext(connection) as many:
         assert len(writer_api.get("/api/v1/posts").json()["results"]) == 13
     assert len(many) == len(few)
+
+
+WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+def test_reading_drafts_and_posts_writes_nothing(writer_api, monkeypatch):
+    """GET is a read: with the real quality gate in play it stores no report, no log row."""
+    from editorial.models import PostQualityReport
+    from editorial.quality.checking import gate_provider
+
+    pk = _create(writer_api, body="## 見出し\n\n本文です。\n\n---END---\n")
+    PostQualityReport.objects.all().delete()
+    monkeypatch.setattr(gate, "_providers", [gate_provider])  # as the app registers it
+    with CaptureQueriesContext(connection) as queries:
+        draft = writer_api.get(f"/api/v1/drafts/{pk}")
+        listing = writer_api.get("/api/v1/posts")
+    assert draft.status_code == listing.status_code == 200
+    assert "leftover.end_marker" in [f["code"] for f in draft.json()["findings"]]
+    writes = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith(WRITES)]
+    assert writes == []
+    assert not PostQualityReport.objects.exists()

@@ -18,8 +18,8 @@ from django.utils import timezone
 
 from blog.models import Post
 from editorial import webhooks, workflow
-from editorial.api.models import WebhookDelivery, WebhookEndpoint
 from editorial.logic.webhooks import backoff_seconds, sign, verify
+from editorial.models import WebhookDelivery, WebhookEndpoint
 from tests.editorial.api.conftest import draft_payload
 from tests.editorial.conftest import post_in_state
 

@@ -278,7 +278,7 @@ def test_links_to_posts_that_do_not_exist_are_errors_and_links_to_real_posts_are
     import csv
 
     from editorial.logic.draft import ERROR
-    from editorial.logic.links import internal_path
+    from editorial.logic.links import internal_path, links_of
 
     with (POSTS_DIR.parent / "EXPECTED_URLS.tsv").open(encoding="utf-8") as handle:
         urls = {
@@ -306,7 +306,7 @@ def test_links_to_posts_that_do_not_exist_are_errors_and_links_to_real_posts_are
             for f in run_checks(draft, CONFIG, context)
             if f.code == "links.internal_missing"
         )
-        for link in draft.links or ():
+        for link in links_of(draft):
             path = internal_path(link.url, CONFIG)
             if path is None or not article.match(path):
                 continue

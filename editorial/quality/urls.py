@@ -3,7 +3,7 @@
 from django.contrib import admin
 from django.urls import path
 
-from editorial import admin_quality as views
+from editorial.quality import views
 
 app_name = "editorial_quality"
 

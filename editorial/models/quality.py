@@ -1,7 +1,7 @@
 """What editors configure for the quality checks (house style rules, per-check severities, the
 tunables) and the stored result of the last check of each post.
 
-Imported by `editorial/models.py`; kept apart so the workflow models and these grow separately.
+Part of the `editorial.models` package; kept apart so the workflow models and these grow separately.
 """
 
 import re
@@ -12,15 +12,16 @@ from django.db import models
 from django.utils import timezone
 
 from blog.models import Post
+from editorial.logic import draft
 from editorial.logic.draft import DEFAULT_PADDING_SUFFIXES, OFF, SEVERITY_LABELS, Config
 
 _DEFAULTS = Config()
 
 
 class Severity(models.TextChoices):
-    ERROR = "error", SEVERITY_LABELS["error"] + "（公開できない）"
-    WARNING = "warning", SEVERITY_LABELS["warning"]
-    INFO = "info", SEVERITY_LABELS["info"]
+    ERROR = draft.ERROR, SEVERITY_LABELS[draft.ERROR] + "（公開できない）"
+    WARNING = draft.WARNING, SEVERITY_LABELS[draft.WARNING]
+    INFO = draft.INFO, SEVERITY_LABELS[draft.INFO]
 
 
 class QualitySettings(models.Model):

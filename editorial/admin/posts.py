@@ -1,19 +1,15 @@
-"""The screens editors work in: the post page with its workflow panel, history and diffs,
-review comments, share links, the work queues, the scheduled list and the audit log. The
-desk on the post page (live preview, autosave, images, books) is in `admin_desk.py`, the post
-list's columns, filters and bulk actions in `admin_list.py`.
-
-blog registers a plain PostAdmin; this module replaces it with one that knows the workflow
-(blog must not import editorial, so the swap happens here).
+"""The one Post admin: the post page with its workflow panel, history and diffs, review
+comments and share links. It is declared here once, statically, from the mixins of the
+features it shows: the quality panel (`editorial.quality.admin`), the desk
+(`editorial.desk.admin`), the post list (`editorial.admin.post_list`) and blog's base admin
+(fields, inlines, OGP). blog registers no Post admin of its own (blog must not know editorial).
 """
 
 import contextlib
 import datetime as dt
 
-from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponseForbidden, HttpResponseNotAllowed
@@ -22,22 +18,22 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from blog.admin import PostAdmin
-from blog.models import Post, PostStatus
-from editorial import notifications, quality, workflow
-from editorial.admin_desk import DeskAdminMixin
-from editorial.admin_list import PostListMixin
-from editorial.api import admin as api_admin  # registers the API's admin screens
+from blog.admin import PostAdminBase as BlogPostAdmin
+from blog.models import Post
+from editorial import notifications, workflow
+from editorial.admin.post_list import PostListMixin
+from editorial.api.admin import pending_proposals
 from editorial.audit import log
+from editorial.desk.admin import DeskAdminMixin
 from editorial.logic.diff import field_changes, side_by_side
 from editorial.models import (
     AuditEntry,
-    NotificationPreference,
     ReviewComment,
     Revision,
     ShareLink,
 )
-from editorial.queues import queues_for
+from editorial.quality import checking
+from editorial.quality.admin import QualityAdminMixin
 from editorial.revisions import (
     FIELD_LABELS,
     ensure_baseline,
@@ -49,18 +45,7 @@ from editorial.revisions import (
 A = AuditEntry.Action
 
 
-def parse_jst(value: str) -> dt.datetime | None:
-    """A `datetime-local` value as entered by an editor, in the site's time zone (JST)."""
-    try:
-        naive = dt.datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    if timezone.is_aware(naive):
-        return naive
-    return timezone.make_aware(naive, timezone.get_default_timezone())
-
-
-class EditorialPostAdmin(DeskAdminMixin, PostListMixin, PostAdmin):
+class PostAdmin(QualityAdminMixin, DeskAdminMixin, PostListMixin, BlogPostAdmin):
     change_form_template = "admin/editorial/post_change_form.html"
 
     # --- permissions: the server decides, whatever the page showed -----------------------
@@ -122,7 +107,7 @@ class EditorialPostAdmin(DeskAdminMixin, PostListMixin, PostAdmin):
             messages.warning(request, "承認後に編集したため、記事はレビュー待ちに戻りました。")
         record_revision(post, by=request.user)
         post_id = post.pk
-        transaction.on_commit(lambda: quality.refresh_report(post_id))
+        transaction.on_commit(lambda: checking.refresh_report(post_id))
 
     # --- the change page ----------------------------------------------------------------
 
@@ -152,7 +137,7 @@ class EditorialPostAdmin(DeskAdminMixin, PostListMixin, PostAdmin):
             "revision_count": post.revisions.count(),
             "can_override_gate": request.user.has_perm("blog.override_quality_gate"),
             "site_url": settings.SITE_URL,
-            "api_proposals": api_admin.pending_proposals(post),
+            "api_proposals": pending_proposals(post),
         }
 
     def get_urls(self):
@@ -190,7 +175,7 @@ class EditorialPostAdmin(DeskAdminMixin, PostListMixin, PostAdmin):
         post = get_object_or_404(Post, pk=pk)
         when = None
         if request.POST.get("when"):
-            when = parse_jst(request.POST["when"])
+            when = workflow.parse_jst(request.POST["when"])
             if when is None:
                 messages.error(
                     request, "予約日時の形式が正しくありません（例: 2026-12-01T09:00）。"
@@ -319,125 +304,4 @@ class EditorialPostAdmin(DeskAdminMixin, PostListMixin, PostAdmin):
         return self._back(post)
 
 
-admin.site.unregister(Post)
-admin.site.register(Post, EditorialPostAdmin)
-
-
-class AuditScopeFilter(admin.SimpleListFilter):
-    title = "対象"
-    parameter_name = "scope"
-
-    def lookups(self, request, model_admin):
-        return [("post", "記事"), ("site", "サイト全体（権限・トークンなど）")]
-
-    def queryset(self, request, queryset):
-        if self.value() == "post":
-            return queryset.filter(post__isnull=False)
-        if self.value() == "site":
-            return queryset.filter(post__isnull=True)
-        return queryset
-
-
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ["created_at", "action", "post_title", "actor", "from_status", "to_status"]
-    list_filter = ["action", AuditScopeFilter, "to_status", "actor"]
-    search_fields = ["post_title", "note"]
-    date_hierarchy = "created_at"
-    list_select_related = ["actor"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class NotificationPreferenceForm(forms.ModelForm):
-    disabled_kinds = forms.TypedMultipleChoiceField(
-        label="受け取らない通知",
-        choices=NotificationPreference.Kind.choices,
-        widget=forms.CheckboxSelectMultiple,
-        required=False,
-        help_text="チェックした種類のメールは届かなくなります。",
-    )
-
-    class Meta:
-        model = NotificationPreference
-        fields = ["user", "disabled_kinds"]
-
-
-@admin.register(NotificationPreference)
-class NotificationPreferenceAdmin(admin.ModelAdmin):
-    """Everyone switches their own notification kinds; only a superuser sees and sets others'."""
-
-    form = NotificationPreferenceForm
-    list_display = ["user", "disabled_labels"]
-
-    @admin.display(description="受け取らない通知")
-    def disabled_labels(self, obj):
-        labels = dict(NotificationPreference.Kind.choices)
-        return "、".join(str(labels.get(kind, kind)) for kind in obj.disabled_kinds) or "なし"
-
-    def get_queryset(self, request):
-        qs = super().get_queryset(request).select_related("user")
-        return qs if request.user.is_superuser else qs.filter(user=request.user)
-
-    def get_fields(self, request, obj=None):
-        return ["user", "disabled_kinds"] if request.user.is_superuser else ["disabled_kinds"]
-
-    def _own(self, request, obj) -> bool:
-        return obj is None or request.user.is_superuser or obj.user_id == request.user.pk
-
-    def add_view(self, request, form_url="", extra_context=None):
-        # One row per user: someone who has theirs already changes it instead.
-        if not request.user.is_superuser:
-            mine = NotificationPreference.objects.filter(user=request.user).first()
-            if mine is not None:
-                return redirect("admin:editorial_notificationpreference_change", mine.pk)
-        return super().add_view(request, form_url, extra_context)
-
-    def has_view_permission(self, request, obj=None):
-        return super().has_view_permission(request, obj) and self._own(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and self._own(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and self._own(request, obj)
-
-    def save_model(self, request, obj, form, change):
-        if not request.user.is_superuser:
-            obj.user = request.user  # never anybody else's, whatever the request says
-        super().save_model(request, obj, form, change)
-
-
-@staff_member_required
-def desk_view(request):
-    context = {
-        **admin.site.each_context(request),
-        "title": "編集デスク",
-        "queues": queues_for(request.user),
-    }
-    return TemplateResponse(request, "admin/editorial/desk.html", context)
-
-
-@staff_member_required
-def scheduled_view(request):
-    now = timezone.now()
-    posts = (
-        Post.objects.filter(status=PostStatus.PUBLISHED, published_at__gt=now)
-        .select_related("category", "author")
-        .defer("body", "body_html", "body_text")
-        .order_by("published_at")
-    )
-    context = {
-        **admin.site.each_context(request),
-        "title": "予約投稿",
-        "posts": posts,
-        "can_publish": request.user.has_perm("blog.publish_post"),
-    }
-    return TemplateResponse(request, "admin/editorial/scheduled.html", context)
+admin.site.register(Post, PostAdmin)

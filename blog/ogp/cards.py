@@ -1,5 +1,6 @@
-"""Social cards on the Django side: what a post's card shows, drawing it when the post is saved,
-storing it under its hash, and regenerating many at once (`generate_ogp`).
+"""Social cards on the Django side: what a post's card shows, drawing it when the post is saved
+(`blog.signals.post_saved`) or goes live, storing it under its hash, and regenerating many at
+once (`generate_ogp`).
 
 Files are named `ogp/cards/<hash>.png`, the hash covering everything drawn (blog.logic.ogp
 .card_hash). A new title gives a new file and URL; the old file stays, so a link Facebook or X
@@ -11,8 +12,6 @@ import multiprocessing
 import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -100,35 +99,25 @@ def generate_card(post: Post, *, force: bool = False) -> ogp.Card | None:
     return card
 
 
-_paused: ContextVar[bool] = ContextVar("ogp_cards_paused", default=False)
+def on_post_saved(sender, post: Post, update_fields=None, draw_card: bool = True, **kwargs):
+    """Draw the card as part of saving (`post_saved`): the editor waits for the drawing
+    (~0.1 s), nothing more.
 
-
-@contextmanager
-def cards_paused():
-    """Saves inside this block draw no card: a bulk job (the Jekyll import) leaves them to
-    `generate_ogp --missing`, which draws on every core, and a dry run writes no file."""
-    token = _paused.set(True)
-    try:
-        yield
-    finally:
-        _paused.reset(token)
-
-
-def on_post_saved(sender, instance: Post, raw: bool = False, update_fields=None, **kwargs):
-    """Draw the card as part of saving: the editor waits for the drawing (~0.1 s), nothing more.
-
-    A save with `update_fields` is a background job touching a column, not an edit of what the
-    card shows. A failure is logged and shown on the post's admin page; it never loses the save.
+    Not for a save with `update_fields` (a background job touching a column, not an edit of
+    what the card shows), nor when the caller draws (or skips) cards itself (`draw_card=False`:
+    the Jekyll import leaves them to `generate_ogp --missing`, which draws on every core, and
+    a dry run writes no file). A failure is logged and shown on the post's admin page; it never
+    loses the save.
     """
-    if raw or update_fields is not None or not settings.OGP_CARDS_ON_SAVE or _paused.get():
+    if update_fields is not None or not draw_card or not settings.OGP_CARDS_ON_SAVE:
         return
     try:
-        generate_card(instance)
+        generate_card(post)
     except Exception as exc:
-        logger.exception("OGP card for post %s failed", instance.pk)
+        logger.exception("OGP card for post %s failed", post.pk)
         note = f"OGP カードを作れませんでした: {exc}"
-        Post.objects.filter(pk=instance.pk).update(ogp_card_note=note)
-        instance.ogp_card_note = note
+        Post.objects.filter(pk=post.pk).update(ogp_card_note=note)
+        post.ogp_card_note = note
 
 
 def on_post_went_live(sender, post: Post, **kwargs) -> None:

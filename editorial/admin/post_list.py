@@ -21,8 +21,9 @@ from django.utils.html import format_html
 from taggit.utils import parse_tags
 
 from blog.models import Category, Post, PostStatus, StalePostError
-from editorial import quality, workflow
+from editorial import workflow
 from editorial.models import AuditEntry, Revision
+from editorial.quality import checking
 from editorial.revisions import ensure_baseline, record_revision
 
 A = AuditEntry.Action
@@ -47,7 +48,7 @@ class StateFilter(admin.SimpleListFilter):
     def queryset(self, request, queryset):
         value = self.value()
         if value == "scheduled":
-            return queryset.filter(status=S.PUBLISHED, published_at__gt=timezone.now())
+            return queryset.scheduled()
         if value == "live":
             return queryset.published()
         if value in S.values:
@@ -148,7 +149,7 @@ def assign(post: Post, *, by, category: Category | None, add: list[str], remove:
         current.save()
         current.tags.set(names)
         record_revision(current, by=by, note="一覧からカテゴリ・タグを一括設定")
-        transaction.on_commit(lambda: quality.refresh_report(current.pk))
+        transaction.on_commit(lambda: checking.refresh_report(current.pk))
     return True
 
 

@@ -9,8 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 
-from editorial.audit import log
-from editorial.models import AuditEntry
+from editorial.audit import record_access_change
 
 User = get_user_model()
 
@@ -36,20 +35,6 @@ def user_access(pk) -> dict:
 def group_access(pk) -> dict:
     group = Group.objects.get(pk=pk)
     return {"name": group.name, "permissions": _permissions(group.permissions)}
-
-
-def record_access_change(kind: str, name: str, before: dict | None, after: dict, *, by) -> None:
-    if before == after:
-        return
-    changed = sorted(k for k in after if before is None or before.get(k) != after[k])
-    verb = "作成" if before is None else "変更"
-    log(
-        None,
-        AuditEntry.Action.PERMISSION,
-        by=by,
-        note=f"{kind}「{name}」の権限を{verb}: {', '.join(changed)}",
-        data={"kind": kind, "name": name, "before": before, "after": after},
-    )
 
 
 class _AuditedAccess:
@@ -85,8 +70,9 @@ class AuditedGroupAdmin(_AuditedAccess, GroupAdmin):
     access_state = staticmethod(group_access)
 
 
-def install() -> None:
-    for model, model_admin in ((User, AuditedUserAdmin), (Group, AuditedGroupAdmin)):
-        if admin.site.is_registered(model):
-            admin.site.unregister(model)
-        admin.site.register(model, model_admin)
+# django.contrib.auth registered its own admins first (it comes before editorial in
+# INSTALLED_APPS); these take their place.
+for _model, _model_admin in ((User, AuditedUserAdmin), (Group, AuditedGroupAdmin)):
+    if admin.site.is_registered(_model):
+        admin.site.unregister(_model)
+    admin.site.register(_model, _model_admin)

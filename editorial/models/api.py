@@ -1,7 +1,7 @@
 """Records of the AI pipeline's integration: API tokens, the drafts it owns (by its own ids),
 the update proposals kept when a person edited a draft, and webhooks with their delivery log.
 
-Imported by `editorial.models`, so they belong to the editorial app and its migrations.
+Part of the `editorial.models` package, so they belong to the editorial app and its migrations.
 """
 
 import hashlib

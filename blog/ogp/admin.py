@@ -1,7 +1,7 @@
 """Admin screens for social cards: the card preview with crop overlays on the post page, the
 "regenerate" button, and the per-category preview page where designers tune theme colours.
 
-PostAdmin and CategoryAdmin (blog/admin.py) wire these in; the screens live here so the
+The post admin and CategoryAdmin (blog/admin.py) wire these in; the screens live here so the
 card-specific code stays in one place.
 """
 
@@ -17,9 +17,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 
-from blog import ogp_cards
 from blog.logic import ogp
 from blog.models import Author, Category, Post
+from blog.ogp import cards
 
 # Visible part of the card on each network (width:height).
 CROPS = [("X（2:1）", 2.0, "#e11d48", "dashed"), ("Facebook（1.91:1）", 1.91, "#2563eb", "dotted")]
@@ -112,7 +112,7 @@ def card_preview(post: Post, regenerate_url: str | None) -> str:
 
 def _is_current(post: Post) -> bool:
     try:
-        return ogp_cards.card_is_current(post)
+        return cards.card_is_current(post)
     except ogp.OgpFontError:
         return False
 
@@ -129,7 +129,7 @@ def regenerate_view(model_admin, request, object_id: str):
     change_url = reverse("admin:blog_post_change", args=[post.pk])
     error = None
     try:
-        ogp_cards.generate_card(post, force=True)
+        cards.generate_card(post, force=True)
     except ogp.OgpFontError as exc:
         error = str(exc)
     if "application/json" in request.headers.get("Accept", ""):
@@ -151,7 +151,7 @@ def regenerate_action(model_admin, request, queryset):
             refused += 1  # the list may show posts this user may not edit
             continue
         try:
-            ogp_cards.generate_card(post, force=True)
+            cards.generate_card(post, force=True)
             drawn += 1
         except ogp.OgpFontError as exc:
             messages.error(request, str(exc))
@@ -236,12 +236,12 @@ def category_preview_png(model_admin, request, object_id: str):
         title=request.GET.get("title", "").strip()[:200] or SAMPLE_TITLES[0],
         category=category.name,
         author=author or "",
-        site_name=ogp_cards.site_label(),
+        site_name=cards.site_label(),
         domain=settings.OGP_DOMAIN,
         theme=ogp.Theme(colours["gradient_start"], colours["gradient_end"], colours["accent"]),
     )
     try:
-        card = ogp.draw_card(data, ogp_cards.site_font())
+        card = ogp.draw_card(data, cards.site_font())
     except ogp.OgpFontError as exc:
         return HttpResponse(str(exc), status=500, content_type="text/plain; charset=utf-8")
     response = HttpResponse(card.png, content_type="image/png")

@@ -6,6 +6,7 @@ import pytest
 
 from blog.logic import jekyll
 from blog.logic.frontmatter import parse_date
+from blog.logic.site_facts import SITE_CATEGORIES
 
 # --- URLs ------------------------------------------------------------------------------------
 
@@ -107,7 +108,7 @@ def test_unknown_category_is_none():
 
 
 def test_six_categories_with_distinct_slugs_and_their_dead_urls():
-    slugs = [c.slug for c in jekyll.SITE_CATEGORIES]
+    slugs = [c.slug for c in SITE_CATEGORIES]
     assert sorted(slugs) == sorted(set(slugs)) and len(slugs) == 6
     assert "/category/case-studies/" in jekyll.category_for("導入事例").dead_paths
 

@@ -180,7 +180,7 @@ def test_page_ids_list_every_id_the_templates_use():
 
     from blog.logic.rendering import PAGE_IDS
 
-    templates = Path(__file__).resolve().parents[2] / "templates"
+    templates = Path(__file__).resolve().parents[3] / "templates"
     used = {
         match
         for path in templates.rglob("*.html")

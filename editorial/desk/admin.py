@@ -19,7 +19,9 @@ from django.utils import timezone
 from blog.images import store_upload
 from blog.logic.images import ImageUploadError
 from blog.models import Post
-from editorial import desk, quality, workflow
+from editorial import workflow
+from editorial.desk import autosave, books, preview
+from editorial.quality import checking
 
 
 def markdown_image(alt: str, url: str) -> str:
@@ -35,7 +37,7 @@ def _error(message: str, status: int = 400, **extra) -> JsonResponse:
 
 
 class DeskAdminMixin:
-    """Mixed into the registered Post admin (see editorial/admin.py)."""
+    """A mixin of the one Post admin (editorial/admin/posts.py)."""
 
     @property
     def media(self):
@@ -73,20 +75,20 @@ class DeskAdminMixin:
     def desk_context(self, request, obj) -> dict:
         if obj is None:
             can_edit = self.has_add_permission(request)
-            live, autosave = (
+            live, autosave_url = (
                 reverse("admin:blog_post_live_add"),
                 reverse("admin:blog_post_autosave_add"),
             )
         else:
             can_edit = workflow.can_edit(request.user, obj)
             live = reverse("admin:blog_post_live", args=[obj.pk])
-            autosave = reverse("admin:blog_post_autosave", args=[obj.pk])
+            autosave_url = reverse("admin:blog_post_autosave", args=[obj.pk])
         offer = None
         if can_edit and request.method == "GET":
-            offer = desk.autosave_offer(request.user, obj)
+            offer = autosave.autosave_offer(request.user, obj)
         return {
             "live_url": live,
-            "autosave_url": autosave if can_edit else "",
+            "autosave_url": autosave_url if can_edit else "",
             "autosave_seconds": settings.EDITORIAL_AUTOSAVE_SECONDS,
             "upload_url": reverse("admin:blog_post_image_upload") if can_edit else "",
             "book_search_url": reverse("admin:blog_post_book_search"),
@@ -99,9 +101,9 @@ class DeskAdminMixin:
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
         # What the autosave slot held is now saved (or deliberately replaced by this save).
-        desk.discard_slot(request.user, form.instance)
+        autosave.discard_slot(request.user, form.instance)
         if not change:
-            desk.discard_slot(request.user, None)
+            autosave.discard_slot(request.user, None)
 
     # --- endpoints ------------------------------------------------------------------------
 
@@ -110,7 +112,7 @@ class DeskAdminMixin:
             if not self.has_add_permission(request):
                 raise PermissionDenied("記事を作成する権限がありません。")
             return None
-        post = get_object_or_404(quality.posts_for_checking(Post.objects.all()), pk=pk)
+        post = get_object_or_404(checking.posts_for_checking(Post.objects.all()), pk=pk)
         allowed = (
             workflow.can_edit(request.user, post)
             if edit
@@ -126,8 +128,8 @@ class DeskAdminMixin:
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
         post = self._desk_post(request, pk, edit=False)
-        form = desk.FormInput.from_post_data(request.POST)
-        return JsonResponse(desk.analyse(post, form, fix=request.POST.get("fix", "")))
+        form = preview.FormInput.from_post_data(request.POST)
+        return JsonResponse(preview.analyse(post, form, fix=request.POST.get("fix", "")))
 
     def autosave_view(self, request, pk=None):
         """Keep the form in the user's autosave slot: the fields, or with `patch=1` the changes
@@ -136,21 +138,21 @@ class DeskAdminMixin:
             return HttpResponseNotAllowed(["POST"])
         post = self._desk_post(request, pk, edit=True)
         if request.POST.get("discard"):
-            desk.discard_slot(request.user, post)
+            autosave.discard_slot(request.user, post)
             return JsonResponse({"discarded": True})
         version = request.POST.get("version", "")
         base_version = int(version) if version.isdigit() else None
         if request.POST.get("patch"):
             try:
-                slot = desk.patch_slot(request.user, post, request.POST, base_version)
-            except desk.PatchRefused as exc:
+                slot = autosave.patch_slot(request.user, post, request.POST, base_version)
+            except autosave.PatchRefused as exc:
                 return _error(f"自動保存の差分を適用できませんでした（{exc}）。", status=409)
         else:
-            slot = desk.save_slot(request.user, post, request.POST, base_version)
+            slot = autosave.save_slot(request.user, post, request.POST, base_version)
         return JsonResponse(
             {
                 "saved_at": timezone.localtime(slot.saved_at).strftime("%H:%M:%S"),
-                "token": desk.slot_token(slot),
+                "token": autosave.slot_token(slot),
             }
         )
 
@@ -192,7 +194,7 @@ class DeskAdminMixin:
     def book_search_view(self, request):
         if not request.user.has_perm("blog.view_affiliatebook"):
             raise PermissionDenied("書籍を見る権限がありません。")
-        return JsonResponse({"results": desk.search_books(request.GET.get("q", ""))})
+        return JsonResponse({"results": books.search_books(request.GET.get("q", ""))})
 
     def book_add_view(self, request):
         if request.method != "POST":
@@ -200,11 +202,11 @@ class DeskAdminMixin:
         if not request.user.has_perm("blog.add_affiliatebook"):
             return _error("新しい書籍を登録する権限がありません（編集者以上）。", status=403)
         try:
-            book, created = desk.add_book(
+            book, created = books.add_book(
                 request.POST.get("asin", ""),
                 request.POST.get("title", ""),
                 request.POST.get("description", ""),
             )
-        except desk.BookError as exc:
+        except books.BookError as exc:
             return JsonResponse({"errors": exc.errors}, status=400)
-        return JsonResponse({"book": desk.book_json(book), "created": created})
+        return JsonResponse({"book": books.book_json(book), "created": created})

@@ -1,10 +1,5 @@
-"""The quality checks in the admin: the findings panel on the post page (grouped by severity,
-each linking to the place in the body, with one-click fixes), the site-wide quality page with
-its CSV export and bulk fix, and the admin for house style rules, severities and settings.
-
-`QualityAdminMixin` goes in front of whatever Post admin is registered; `install()` (called from
-`EditorialConfig.ready`) adds it when the registered admin does not already include it.
-"""
+"""The quality pages of the admin: one-click fixes and checking unsaved text on a post, the
+site-wide quality page with its CSV export, refresh and bulk fix."""
 
 from __future__ import annotations
 
@@ -12,7 +7,6 @@ import csv
 from collections import Counter
 from urllib.parse import urlencode
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -24,175 +18,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from blog.models import Post, PostStatus
-from editorial import quality, workflow
+from editorial import workflow
 from editorial.logic.checks import CODES, code_info, describe, run_checks
-from editorial.logic.draft import (
-    ERROR,
-    FIELD_LABELS,
-    INFO,
-    SEVERITY_LABELS,
-    SEVERITY_RANK,
-    TEXT_FIELDS,
-    WARNING,
-    Finding,
-)
-from editorial.quality_models import CheckSeverity, PostQualityReport, QualitySettings, StyleRule
+from editorial.logic.draft import ERROR, SEVERITY_LABELS, SEVERITY_RANK, TEXT_FIELDS
+from editorial.models import PostQualityReport
+from editorial.quality import checking
+from editorial.quality.checking import BULK_FIX_CODES
+from editorial.quality.panel import panel_context
 
-SEVERITY_ORDER = (ERROR, WARNING, INFO)
-# Codes whose fixes may run unattended over many posts (the issue's "safe automatic fixes").
-BULK_FIX_CODES = (
-    "repetition.paragraph",
-    "repetition.section",
-    "repetition.footer",
-    "leftover.end_marker",
-    "leftover.conflict",
-    "leftover.chatter",
-    "leftover.liquid",
-)
 BULK_BATCH = 300
-
-
-# --- the findings panel ----------------------------------------------------------------------
-
-
-def _position(post_body: str, offset: int | None) -> tuple[int, int] | None:
-    """1-based line and 0-based column (in characters) of an offset in the body, for the
-    script that selects the place in the textarea."""
-    if offset is None:
-        return None
-    before = post_body[:offset]
-    line = before.count("\n") + 1
-    column = len(before) - (before.rfind("\n") + 1)
-    return line, column
-
-
-def _finding_rows(post: Post, findings: list[Finding], body: str) -> list[dict]:
-    config = quality.load_config()
-    rows = []
-    for found in findings:
-        start = end = None
-        if found.field == "body" and found.start is not None:
-            start = _position(body, found.start)
-            end = _position(body, found.end if found.end is not None else found.start)
-        elif found.field == "body" and found.line:
-            start, end = (found.line, 0), (found.end_line or found.line, 0)
-        rows.append(
-            {
-                "finding": found,
-                "label": describe(found.code, config).label,
-                "field_label": FIELD_LABELS.get(found.field, found.field),
-                "start": start,
-                "end": end,
-                "refs": [
-                    {
-                        "title": ref.title,
-                        "url": reverse("admin:blog_post_change", args=[ref.id]) if ref.id else "",
-                        "status": PostStatus(ref.status).label if ref.status else "",
-                    }
-                    for ref in found.refs
-                ],
-            }
-        )
-    return rows
-
-
-def panel_context(request, post: Post, findings: list[Finding], *, preview: bool = False) -> dict:
-    rows = _finding_rows(post, findings, post.body or "")
-    groups = []
-    for severity in SEVERITY_ORDER:
-        members = [row for row in rows if row["finding"].severity == severity]
-        groups.append({"severity": severity, "label": SEVERITY_LABELS[severity], "rows": members})
-    return {
-        "post": post,
-        "groups": groups,
-        "total": len(findings),
-        "block_reason": quality.publish_block_reason(findings),
-        "can_fix": not preview and workflow.can_edit(request.user, post),
-        "preview": preview,
-        "fix_url": reverse("editorial_quality:post_fix", args=[post.pk]),
-        "preview_url": reverse("editorial_quality:post_preview", args=[post.pk]),
-        "dashboard_url": reverse("editorial_quality:dashboard"),
-        "checked_at": timezone.now(),
-    }
-
-
-def findings_for(request, post: Post) -> list[Finding]:
-    """The post's findings, computed once per request and stored for the quality page."""
-    cache = request.__dict__.setdefault("_quality_findings", {})
-    if post.pk not in cache:
-        fresh = quality.posts_for_checking(Post.objects.filter(pk=post.pk)).get()
-        cache[post.pk] = quality.check_post(fresh)
-        quality.store_report(fresh, cache[post.pk])
-    return cache[post.pk]
-
-
-def render_panel(request, post: Post, findings: list[Finding] | None = None) -> str:
-    findings = findings if findings is not None else findings_for(request, post)
-    return render_to_string(
-        "admin/editorial/quality/_panel.html", panel_context(request, post, findings), request
-    )
-
-
-class QualityAdminMixin:
-    """Put in front of a Post ModelAdmin: adds the findings panel at the top of the change page
-    and `quality_block_reason` / `quality_findings` to its context (for the publish button)."""
-
-    quality_fieldset_title = "品質チェック"
-
-    @property
-    def media(self):
-        return super().media + forms.Media(
-            js=["editorial/quality.js"], css={"all": ["editorial/quality.css"]}
-        )
-
-    def get_object(self, request, object_id, from_field=None):
-        obj = super().get_object(request, object_id, from_field)
-        if obj is not None:
-            obj._quality_request = request  # the readonly field below has no request
-        return obj
-
-    def get_readonly_fields(self, request, obj=None):
-        fields = list(super().get_readonly_fields(request, obj))
-        return fields if obj is None else [*fields, "quality_panel"]
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = list(super().get_fieldsets(request, obj))
-        if obj is None:
-            return fieldsets
-        return [(self.quality_fieldset_title, {"fields": ["quality_panel"]}), *fieldsets]
-
-    @admin.display(description="指摘")
-    def quality_panel(self, obj):
-        request = getattr(obj, "_quality_request", None)
-        if request is None or obj.pk is None:
-            return "保存するとチェックします。"
-        return render_panel(request, obj)
-
-    def change_view(self, request, object_id, form_url="", extra_context=None):
-        post = Post.objects.filter(pk=object_id).first() if str(object_id).isdigit() else None
-        if post is not None and self.has_view_or_change_permission(request, post):
-            findings = findings_for(request, post)
-            extra_context = {
-                **(extra_context or {}),
-                "quality_findings": findings,
-                "quality_block_reason": quality.publish_block_reason(findings),
-            }
-        return super().change_view(request, object_id, form_url, extra_context)
-
-
-def install(site: admin.AdminSite | None = None) -> None:
-    """Add QualityAdminMixin to the registered Post admin unless it already has it."""
-    site = site or admin.site
-    current = site._registry.get(Post)
-    if current is None or isinstance(current, QualityAdminMixin):
-        return
-    base = type(current)
-    composed = type(f"Quality{base.__name__}", (QualityAdminMixin, base), {"__module__": __name__})
-    site.unregister(Post)
-    site.register(Post, composed)
-
-
-# --- one-click fixes and checking unsaved text ------------------------------------------------
 
 
 def post_fix_view(request, pk):
@@ -204,13 +38,13 @@ def post_fix_view(request, pk):
     fingerprint = request.POST.get("quality_fingerprint", "")
     version = request.POST.get("version")
     try:
-        found = quality.apply_fix(
+        found = checking.apply_fix(
             post,
             fingerprint,
             by=request.user,
             version=int(version) if version and version.isdigit() else None,
         )
-    except quality.FixError as exc:
+    except checking.FixError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(
@@ -223,17 +57,17 @@ def post_preview_view(request, pk):
     """The findings for the text in the form, before it is saved (「いまの入力でチェック」)."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    post = get_object_or_404(quality.posts_for_checking(Post.objects.all()), pk=pk)
+    post = get_object_or_404(checking.posts_for_checking(Post.objects.all()), pk=pk)
     if not (request.user.has_perm("blog.view_post") or request.user.has_perm("blog.change_post")):
         raise PermissionDenied
     texts = {name: request.POST[name] for name in TEXT_FIELDS if name in request.POST}
     # Browsers send CRLF line breaks; the stored body (and the line numbers) use LF.
     texts = {name: value.replace("\r\n", "\n") for name, value in texts.items()}
     override = request.POST.get("reading_time_override", "")
-    draft = quality.draft_for(post, texts)
+    draft = checking.draft_for(post, texts)
     draft.reading_time_override = int(override) if override.isdigit() else None
-    config = quality.load_config()
-    findings = run_checks(draft, config, quality.site_context(config))
+    config = checking.load_config()
+    findings = run_checks(draft, config, checking.site_context(config))
     unsaved = Post(pk=post.pk, version=post.version, status=post.status, body=draft.body)
     unsaved.created_by_id = post.created_by_id
     html = render_to_string(
@@ -310,7 +144,7 @@ def dashboard_view(request):
     sort = request.GET.get("o", "errors")
     if request.GET.get("format") == "csv":
         return _csv(request, sort)
-    config = quality.load_config()
+    config = checking.load_config()
     published_ids = set(Post.objects.published().values_list("pk", flat=True))
     reports = list(PostQualityReport.objects.values_list("post_id", "code_counts"))
     code_rows = _code_table(reports, published_ids, config)
@@ -331,7 +165,7 @@ def dashboard_view(request):
         "total_posts": Post.objects.count(),
         "published_posts": len(published_ids),
         "checked_posts": len(reports),
-        "stale_posts": quality.stale_posts().count(),
+        "stale_posts": checking.stale_posts().count(),
         "published_with_errors": _published_with_errors(sort).count(),
         "bulk_codes": [row for row in code_rows if row["bulk"]],
         "can_bulk_fix": request.user.has_perm("blog.review_post"),
@@ -383,7 +217,7 @@ def refresh_view(request):
         return HttpResponseNotAllowed(["POST"])
     if not _can_view_dashboard(request.user):
         raise PermissionDenied
-    count = quality.refresh_stale_reports()
+    count = checking.refresh_stale_reports()
     messages.success(request, f"{count}件の記事をチェックしました。")
     return redirect("editorial_quality:dashboard")
 
@@ -412,7 +246,7 @@ def bulk_fix_view(request):
     queryset = _SCOPES[scope][1]().filter(pk__gt=after).order_by("pk")
     remaining_before = queryset.count()
     batch_ids = list(queryset.values_list("pk", flat=True)[:BULK_BATCH])
-    report = quality.fix_posts(
+    report = checking.fix_posts(
         Post.objects.filter(pk__in=batch_ids).order_by("pk"),
         codes,
         by=request.user,
@@ -442,69 +276,3 @@ def bulk_fix_form_codes() -> list[tuple[str, str]]:
 
 
 # --- admin for rules, severities and settings ---------------------------------------------
-
-
-@admin.register(StyleRule)
-class StyleRuleAdmin(admin.ModelAdmin):
-    list_display = ["name", "key", "pattern", "is_regex", "severity", "replacement", "is_active"]
-    list_editable = ["severity", "is_active"]
-    list_filter = ["severity", "is_active", "is_regex"]
-    search_fields = ["name", "key", "pattern", "message"]
-    fields = [
-        "name",
-        "key",
-        "pattern",
-        "is_regex",
-        "message",
-        "severity",
-        "replacement",
-        "order",
-        "is_active",
-    ]
-
-
-def _code_choices() -> list[tuple[str, str]]:
-    choices = [
-        (code, f"{code}（{info.group_label}: {info.label}）")
-        for code, info in sorted(CODES.items())
-    ]
-    for rule in StyleRule.objects.all():
-        choices.append((f"style.{rule.key}", f"style.{rule.key}（表記ルール: {rule.name}）"))
-    return choices
-
-
-class CheckSeverityForm(forms.ModelForm):
-    class Meta:
-        model = CheckSeverity
-        fields = ["code", "severity", "note"]
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["code"] = forms.ChoiceField(label="チェック", choices=_code_choices())
-
-
-@admin.register(CheckSeverity)
-class CheckSeverityAdmin(admin.ModelAdmin):
-    form = CheckSeverityForm
-    list_display = ["code", "check_label", "default_severity", "severity", "note"]
-
-    @admin.display(description="内容")
-    def check_label(self, obj):
-        return code_info(obj.code).label
-
-    @admin.display(description="既定の重要度")
-    def default_severity(self, obj):
-        return SEVERITY_LABELS.get(code_info(obj.code).severity, "")
-
-
-@admin.register(QualitySettings)
-class QualitySettingsAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        settings = QualitySettings.load()
-        return redirect(reverse("admin:editorial_qualitysettings_change", args=[settings.pk]))

@@ -243,21 +243,3 @@ class AutosaveSlot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}: {self.post_id or '新規'} ({self.saved_at:%Y-%m-%d %H:%M})"
-
-
-# The AI pipeline's records (API tokens, its drafts, proposals, webhooks) live in their own module.
-from editorial.api.models import (  # noqa: E402, F401
-    ApiToken,
-    ExternalDraft,
-    RevisionProposal,
-    WebhookDelivery,
-    WebhookEndpoint,
-)
-
-# The quality checks' settings and stored results live in their own module.
-from editorial.quality_models import (  # noqa: E402, F401
-    CheckSeverity,
-    PostQualityReport,
-    QualitySettings,
-    StyleRule,
-)

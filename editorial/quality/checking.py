@@ -47,13 +47,29 @@ from editorial.logic.draft import (
 )
 from editorial.logic.draft import StyleRule as RuleSpec
 from editorial.logic.duplicates import OPENING_CHARS, NearDuplicateIndex
-from editorial.models import AuditEntry
-from editorial.quality_models import CheckSeverity, PostQualityReport, QualitySettings, StyleRule
+from editorial.models import (
+    AuditEntry,
+    CheckSeverity,
+    PostQualityReport,
+    QualitySettings,
+    StyleRule,
+)
 from editorial.revisions import ensure_baseline, record_revision
 
 A = AuditEntry.Action
 # A bulk fix runs the checks again after each round: a removed conflict marker can reveal a
 # duplicate, a removed duplicate can make a footer the second copy.
+# Codes whose fixes may run unattended over many posts (the quality page's bulk fix and
+# `check_posts --fix`).
+BULK_FIX_CODES = (
+    "repetition.paragraph",
+    "repetition.section",
+    "repetition.footer",
+    "leftover.end_marker",
+    "leftover.conflict",
+    "leftover.chatter",
+    "leftover.liquid",
+)
 MAX_FIX_ROUNDS = 5
 
 
@@ -207,9 +223,20 @@ def posts_for_checking(queryset: QuerySet[Post] | None = None) -> QuerySet[Post]
 
 
 def gate_provider(post: Post) -> list[gate.GateFinding]:
+    """The findings of the post as stored. Reads only: the API's GET shows the gate too."""
+    post = posts_for_checking(Post.objects.filter(pk=post.pk)).get()
+    return _gate_findings(check_post(post))
+
+
+def gate_recorder(post: Post) -> list[gate.GateFinding]:
+    """As gate_provider, keeping the post's report (the workflow's transitions use this)."""
     post = posts_for_checking(Post.objects.filter(pk=post.pk)).get()
     findings = check_post(post)
     store_report(post, findings)
+    return _gate_findings(findings)
+
+
+def _gate_findings(findings: list[Finding]) -> list[gate.GateFinding]:
     return [
         gate.GateFinding(f.code, f.severity, _located(f), field=f.field, line=f.line)
         for f in findings
