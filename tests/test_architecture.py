@@ -173,3 +173,33 @@ def test_logic_modules_import_no_module_above_them():
         if ".logic" not in target
     ]
     assert offending == []
+
+
+# --- admin classes: one per model, declared where it is registered ---------------------------
+
+
+def test_every_model_admin_is_declared_once_statically():
+    from django.contrib import admin
+
+    from blog.models import Post
+
+    registered = type(admin.site._registry[Post])
+    assert (registered.__module__, registered.__name__) == ("editorial.admin.posts", "PostAdmin")
+    for model, model_admin in admin.site._registry.items():
+        cls = type(model_admin)
+        source = ROOT / Path(*cls.__module__.split(".")).with_suffix(".py")
+        if not source.exists():  # Django's or taggit's own admin
+            continue
+        assert f"class {cls.__name__}(" in source.read_text(encoding="utf-8"), (
+            f"{model.__name__}'s admin {cls.__name__} is not declared in {cls.__module__}"
+        )
+
+
+def test_no_admin_is_composed_or_swapped_at_run_time():
+    offending = []
+    for path in python_files("blog") + python_files("editorial"):
+        text = path.read_text(encoding="utf-8")
+        if 'type(f"' in text or ".unregister(" in text and path.name != "access.py":
+            offending.append(str(path.relative_to(ROOT)))
+    # access.py replaces django.contrib.auth's own admins for users and groups (audited).
+    assert offending == []

@@ -18,7 +18,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from blog.admin import PostAdminBase as BlogPostAdmin
+from blog.admin import PostAdminBase
 from blog.models import Post
 from editorial import notifications, workflow
 from editorial.admin.post_list import PostListMixin
@@ -45,7 +45,8 @@ from editorial.revisions import (
 A = AuditEntry.Action
 
 
-class PostAdmin(QualityAdminMixin, DeskAdminMixin, PostListMixin, BlogPostAdmin):
+@admin.register(Post)
+class PostAdmin(QualityAdminMixin, DeskAdminMixin, PostListMixin, PostAdminBase):
     change_form_template = "admin/editorial/post_change_form.html"
 
     # --- permissions: the server decides, whatever the page showed -----------------------
@@ -302,6 +303,3 @@ class PostAdmin(QualityAdminMixin, DeskAdminMixin, PostListMixin, BlogPostAdmin)
             log(post, A.SHARE_REVOKE, by=request.user, data={"link": link.pk})
         messages.success(request, "共有リンクを無効にしました。")
         return self._back(post)
-
-
-admin.site.register(Post, PostAdmin)

@@ -193,7 +193,7 @@ def validate_webhook_url(value: str) -> None:
     )
 
 
-def _new_secret() -> str:
+def new_webhook_secret() -> str:
     return "whsec_" + secrets.token_urlsafe(32)
 
 
@@ -205,7 +205,7 @@ class WebhookEndpoint(models.Model):
     secret = models.CharField(
         "署名の秘密鍵",
         max_length=100,
-        default=_new_secret,
+        default=new_webhook_secret,
         help_text="受信側はこの鍵で X-Kosei-Signature（HMAC-SHA256）を検証します。",
     )
     events = models.JSONField(

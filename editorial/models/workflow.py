@@ -127,7 +127,7 @@ class ReviewComment(models.Model):
         return self.resolved_at is not None
 
 
-def _new_token() -> str:
+def new_share_token() -> str:
     return secrets.token_urlsafe(32)
 
 
@@ -135,7 +135,7 @@ class ShareLink(models.Model):
     """A secret preview URL for a post that is not public (yet)."""
 
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="share_links")
-    token = models.CharField(max_length=64, unique=True, default=_new_token, editable=False)
+    token = models.CharField(max_length=64, unique=True, default=new_share_token, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
