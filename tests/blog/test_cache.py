@@ -147,46 +147,15 @@ def test_the_early_page_cache_never_answers_editors_screens(client, settings, dj
 
 
 def wsgi_get(path: str, **extra) -> tuple[str, dict, bytes]:
-    import io
-    from urllib.parse import unquote
+    """GET `path` through config.wsgi.application, the environ built as gunicorn builds it."""
+    from urllib.parse import quote, unquote
 
-    from config.wsgi import application
+    from tests.deployed.environ import call, gunicorn_environ, raw_request
 
-    environ = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": unquote(path).encode().decode("iso-8859-1"),  # as servers pass UTF-8
-        "QUERY_STRING": "",
-        "SERVER_NAME": "testserver",
-        "SERVER_PORT": "80",
-        "SERVER_PROTOCOL": "HTTP/1.1",
-        "HTTP_HOST": "testserver",
-        "REMOTE_ADDR": "127.0.0.1",
-        "wsgi.input": io.BytesIO(),
-        "wsgi.errors": io.StringIO(),
-        "wsgi.url_scheme": "http",
-        **extra,
-    }
-    sent = {}
-
-    def start_response(status, headers, exc_info=None):
-        sent["status"], sent["headers"] = status, headers
-
-    from django.core.signals import request_finished, request_started
-    from django.db import close_old_connections
-
-    # As Django's test client does: the test's transaction must outlive the request.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    try:
-        result = application(environ, start_response)
-        try:
-            body = b"".join(result)
-        finally:
-            getattr(result, "close", lambda: None)()
-    finally:
-        request_started.connect(close_old_connections)
-        request_finished.connect(close_old_connections)
-    return sent["status"], dict(sent["headers"]), body
+    environ = gunicorn_environ(raw_request(quote(unquote(path))))
+    environ.update(extra)
+    answer = call(environ)
+    return answer.status_line, answer.headers, answer.body
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ class Answer:
     status: int
     headers: dict[str, str]
     body: bytes
+    status_line: str = ""  # as the application gave it ("200 OK")
 
     def text(self) -> str:
         return self.body.decode("utf-8")
@@ -105,4 +106,4 @@ def call(environ: dict, app=None) -> Answer:
         request_started.connect(close_old_connections)
         request_finished.connect(close_old_connections)
     status = int(sent["status"].split(" ", 1)[0])
-    return Answer(status, dict(sent["headers"]), body)
+    return Answer(status, dict(sent["headers"]), body, sent["status"])
