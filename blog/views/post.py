@@ -17,6 +17,7 @@ from django.utils.safestring import mark_safe
 
 from blog.cache import fragment_key, public_page
 from blog.logic.seo import json_ld, share_links
+from blog.logic.toc import nest_toc
 from blog.models import HEAVY_FIELDS, Post, PostBook, RelatedPost, TaggedPost
 from blog.ogp.meta import og_image
 from blog.seo import article_data, breadcrumb_list
@@ -200,6 +201,7 @@ def _context(post: Post, *, path: str | None = None, body=BODY_MARKER) -> dict:
         "share_links": share_links(settings.SITE_URL + path, post.title),
         "absolute_url": settings.SITE_URL + path,
         "show_toc": sum(1 for entry in post.toc if entry["level"] == 2) >= 3,
+        "toc": nest_toc(post.toc),
         "twitter_site": settings.TWITTER_SITE,
         "show_disclosure": bool(around["books"]) or post.has_affiliate_links,
         "affiliate_disclosure": settings.AFFILIATE_DISCLOSURE,

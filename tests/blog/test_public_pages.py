@@ -225,6 +225,67 @@ def test_table_of_contents_needs_three_h2_headings(client):
     assert toc.count("<li") == 3
 
 
+class _TocTree(HTMLParser):
+    """The TOC's lists as a tree: each <li> with its own text and the items of its <ol>."""
+
+    def __init__(self):
+        super().__init__()
+        self.root = {"text": "", "items": []}
+        self._stack, self._in_toc = [], False
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "nav" and ("class", "toc") in attrs:
+            self._in_toc = True
+            self._stack = [self.root]
+        elif self._in_toc and tag == "li":
+            item = {"text": "", "items": []}
+            self._stack[-1]["items"].append(item)
+            self._stack.append(item)
+
+    def handle_endtag(self, tag):
+        if tag == "nav":
+            self._in_toc = False
+        elif self._in_toc and tag == "li":
+            self._stack.pop()
+
+    def handle_data(self, data):
+        if self._in_toc and len(self._stack) > 1:
+            self._stack[-1]["text"] += data
+
+
+def toc_tree(html):
+    parser = _TocTree()
+    parser.feed(html)
+    return parser.root["items"]
+
+
+def test_toc_subheadings_are_nested_inside_their_headings_item(client):
+    post = make_post(
+        body="## はじめに\n\n本文\n\n## 費用\n\n本文\n\n### 内訳\n\n本文\n\n"
+        "### 税\n\n本文\n\n## まとめ\n\n本文"
+    )
+    html = html_of(client, post.get_absolute_url())
+    toc = toc_tree(html)
+    assert [" ".join(item["text"].split()) for item in toc] == [
+        "1. はじめに",
+        "2. 費用",
+        "3. まとめ",
+    ]
+    assert [" ".join(i["text"].split()) for i in toc[1]["items"]] == ["2.1 内訳", "2.2 税"]
+    assert toc[0]["items"] == [] and toc[2]["items"] == []
+
+
+def test_toc_of_an_article_opening_with_a_subheading_still_numbers_headings_from_one(client):
+    post = make_post(
+        body="### 前置き\n\n本文\n\n## 一\n\n本文\n\n#### 深い\n\n本文\n\n"
+        "### 一の細目\n\n本文\n\n## 二\n\n本文\n\n## 三\n\n本文"
+    )
+    html = html_of(client, post.get_absolute_url())
+    toc = toc_tree(html)
+    assert [" ".join(item["text"].split()) for item in toc] == ["前置き", "1. 一", "2. 二", "3. 三"]
+    assert [" ".join(i["text"].split()) for i in toc[1]["items"]] == ["1.1 一の細目"]
+
+
 def test_affiliate_disclosure_comes_before_the_first_amazon_link(client, settings):
     settings.AFFILIATE_DISCLOSURE = "当サイトの広告表示です"
     post = make_post(

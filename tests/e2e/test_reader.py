@@ -92,3 +92,27 @@ def test_article_screenshots_toc_jumps_and_share_links(live_server, page, site, 
         assert page.locator(f'.share a[href*="{host}"]').count() == 1
     assert page.locator(".share__copy").count() == 1
     assert page.console_errors == []
+
+
+def test_toc_numbers_headings_one_two_three_with_subheadings_nested_under_theirs(
+    live_server, page, site
+):
+    page.set_viewport_size({"width": 375, "height": 900})
+    page.goto(live_server.url + site.get_absolute_url())
+    top = page.locator("nav.toc > ol > li")
+    # はじめに, 費用の考え方 (with 細目 inside it), 運用体制, まとめ: four h2, one h3.
+    assert top.count() == 4
+    first_lines = [text.splitlines()[0].strip() for text in top.all_inner_texts()]
+    assert first_lines == ["1. はじめに", "2. 費用の考え方", "3. 運用体制", "4. まとめ"]
+    nested = top.nth(1).locator(":scope > ol > li")
+    assert nested.all_inner_texts() == ["2.1 細目"]
+    # No marker of the browser's own beside the numbers (no 「◦」, no second 「4.」).
+    markers = page.evaluate(
+        "[...document.querySelectorAll('nav.toc li')].map(li => getComputedStyle(li).listStyleType)"
+    )
+    assert set(markers) == {"none"}
+    # The subheading is indented under its heading's title.
+    parent_box = top.nth(1).locator(":scope > a").bounding_box()
+    child_box = nested.first.locator(":scope > a").bounding_box()
+    assert child_box["x"] > parent_box["x"] + 8
+    assert child_box["y"] > parent_box["y"]
