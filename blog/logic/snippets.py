@@ -18,6 +18,20 @@ def _pattern(terms: tuple[str, ...]) -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
 
 
+def _marked_spans(text: str, pattern: re.Pattern[str]) -> list[tuple[int, int]]:
+    """Where the matches are, with matches that touch or stand only whitespace apart joined:
+    a query like 「生成AI」 is two terms (生成, ai), and 「生成AI」 or 「生成 AI」 in the text is
+    one phrase to the reader, so it gets one mark, not two side by side."""
+    spans: list[tuple[int, int]] = []
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        if spans and not text[spans[-1][1] : start].strip():
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    return spans
+
+
 def highlight(text: str, terms: tuple[str, ...]) -> str:
     """`text` escaped for HTML with every occurrence of a term wrapped in <mark>."""
     pattern = _pattern(terms)
@@ -25,10 +39,10 @@ def highlight(text: str, terms: tuple[str, ...]) -> str:
         return html.escape(text)
     out: list[str] = []
     last = 0
-    for match in pattern.finditer(text):
-        out.append(html.escape(text[last : match.start()]))
-        out.append(f"<mark>{html.escape(match.group())}</mark>")
-        last = match.end()
+    for start, end in _marked_spans(text, pattern):
+        out.append(html.escape(text[last:start]))
+        out.append(f"<mark>{html.escape(text[start:end])}</mark>")
+        last = end
     out.append(html.escape(text[last:]))
     return "".join(out)
 

@@ -111,6 +111,23 @@ def test_search_page_highlights_and_paginates(client):
     assert client.get("/search/?q=生成&page=3").status_code == 404
 
 
+def test_adjacent_matches_are_highlighted_as_one_mark(client):
+    make_post(title="生成AIの導入ガイド", body="社内で生成AIを使う手順です。")
+    make_post(
+        title="業務改善の記録", body="この記事では生成 AIの活用と、生成　AIの限界を扱います。"
+    )
+    html = client.get("/search/?q=生成AI").content.decode()
+    assert "2件の記事が見つかりました" in html
+    assert "<mark>生成AI</mark>の導入ガイド" in html  # the title
+    assert "社内で<mark>生成AI</mark>を使う" in html  # the snippet
+    # (the plain text keeps one ordinary space for any run of spaces, 「　」 included)
+    assert "では<mark>生成 AI</mark>の活用と、<mark>生成 AI</mark>の限界" in html
+    assert "</mark><mark>" not in html and "</mark> <mark>" not in html
+    # Typed with a space, the query marks the same runs.
+    spaced = client.get("/search/?q=生成 AI").content.decode()
+    assert "<mark>生成AI</mark>の導入ガイド" in spaced and "<mark>生成 AI</mark>の活用" in spaced
+
+
 def test_search_page_escapes_the_query(client):
     html = client.get("/search/?q=<script>alert(1)</script>").content.decode()
     assert "<script>alert(1)" not in html

@@ -116,3 +116,16 @@ def test_toc_numbers_headings_one_two_three_with_subheadings_nested_under_theirs
     child_box = nested.first.locator(":scope > a").bounding_box()
     assert child_box["x"] > parent_box["x"] + 8
     assert child_box["y"] > parent_box["y"]
+
+
+def test_search_marks_a_two_term_phrase_once_without_gaps_in_the_line(live_server, page, site):
+    page.set_viewport_size({"width": 375, "height": 900})
+    page.goto(live_server.url + "/search/?q=生成AI")
+    marks = page.locator(".search-hit__snippet mark")
+    assert marks.count() >= 1
+    assert set(marks.all_inner_texts()) == {"生成AI"}
+    # A mark takes no more room than its text: no padding opening gaps in Japanese text.
+    padding = marks.first.evaluate(
+        "m => [getComputedStyle(m).paddingLeft, getComputedStyle(m).paddingRight]"
+    )
+    assert padding == ["0px", "0px"]
