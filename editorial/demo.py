@@ -1,5 +1,6 @@
 """Demo data for a newcomer's first run: the site's categories, authors, books, calls to action,
-ten articles written for this project (some with the defects of AI drafts) and one user per role.
+ten articles written for this project (some with the defects of AI drafts) and one user per role;
+then the quality checks run on the demo posts, so the post list shows their results.
 
 Idempotent: existing rows are left as they are, so an editor's changes to the demo survive a
 second run, and passwords are only ever set when a user is created.
@@ -19,6 +20,7 @@ from django.utils import timezone
 from blog import demo_content
 from blog.models import AffiliateBook, Author, CallToAction, Category, Post, PostBook, RelatedPost
 from editorial import roles
+from editorial.quality import checking
 
 DEMO_USERS = [
     # username, role group (None = superuser), display name
@@ -35,6 +37,7 @@ CREDENTIALS_FILE = Path(settings.BASE_DIR) / "var" / "demo-credentials.txt"
 class SeedReport:
     created: dict[str, int] = field(default_factory=dict)
     new_credentials: list[tuple[str, str, str]] = field(default_factory=list)
+    checked: int = 0
 
     def count(self, what: str, was_created: bool) -> None:
         self.created[what] = self.created.get(what, 0) + int(was_created)
@@ -108,6 +111,10 @@ def seed_demo(now: dt.datetime | None = None) -> SeedReport:
             RelatedPost.objects.create(post=post, related=posts[slug], position=position)
 
     _seed_users(report)
+    # The post list shows each post's last check: run the checks on the demo posts that have
+    # none yet (or were saved since), so a newcomer sees real results, not 「未チェック」.
+    stale = checking.stale_posts().filter(extra__demo=True)
+    report.checked = sum(1 for _ in checking.check_posts(stale))
     return report
 
 

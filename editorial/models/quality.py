@@ -195,7 +195,18 @@ class CheckSeverity(models.Model):
         ordering = ["code"]
 
     def __str__(self) -> str:
-        return f"{self.code}: {self.get_severity_display()}"
+        # Editors read the check's name; the code is for the command line and the API.
+        return f"{self.check_label}: {self.get_severity_display()}"
+
+    @property
+    def check_label(self) -> str:
+        from editorial.logic.checks import code_info  # fills the registry of codes
+
+        if self.code.startswith("style."):
+            rule = StyleRule.objects.filter(key=self.code.removeprefix("style.")).first()
+            if rule is not None:
+                return f"表記ルール: {rule.name or rule.pattern}"
+        return code_info(self.code).label
 
 
 class PostQualityReport(models.Model):

@@ -8,6 +8,7 @@ from django import forms
 from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.html import format_html
 
 from blog.models import Post
 from editorial.logic.checks import CODES, code_info
@@ -84,13 +85,14 @@ class StyleRuleAdmin(admin.ModelAdmin):
 
 
 def _code_choices() -> list[tuple[str, str]]:
-    choices = [
-        (code, f"{code}（{info.group_label}: {info.label}）")
-        for code, info in sorted(CODES.items())
-    ]
-    for rule in StyleRule.objects.all():
-        choices.append((f"style.{rule.key}", f"style.{rule.key}（表記ルール: {rule.name}）"))
-    return choices
+    # Grouped by what they check, named in Japanese (the code is the stored value only).
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for code, info in sorted(CODES.items(), key=lambda item: (item[1].group_label, item[0])):
+        groups.setdefault(info.group_label, []).append((code, info.label))
+    rules = [(f"style.{rule.key}", rule.name or rule.pattern) for rule in StyleRule.objects.all()]
+    if rules:
+        groups["表記ルール"] = rules
+    return list(groups.items())
 
 
 class CheckSeverityForm(forms.ModelForm):
@@ -106,11 +108,11 @@ class CheckSeverityForm(forms.ModelForm):
 @admin.register(CheckSeverity)
 class CheckSeverityAdmin(admin.ModelAdmin):
     form = CheckSeverityForm
-    list_display = ["code", "check_label", "default_severity", "severity", "note"]
+    list_display = ["check_label", "default_severity", "severity", "note"]
 
-    @admin.display(description="内容")
+    @admin.display(description="チェック", ordering="code")
     def check_label(self, obj):
-        return code_info(obj.code).label
+        return format_html('<span title="{}">{}</span>', obj.code, obj.check_label)
 
     @admin.display(description="既定の重要度")
     def default_severity(self, obj):

@@ -266,7 +266,10 @@ def bulk_fix_view(request):
         "next_after": last,
         "processed": len(batch_ids),
         "remaining": max(0, remaining_before - len(batch_ids)),
-        "counts": sorted(report.counts.items(), key=lambda kv: -kv[1]),
+        "counts": [
+            (code, code_info(code).label, count)
+            for code, count in sorted(report.counts.items(), key=lambda kv: -kv[1])
+        ],
     }
     return TemplateResponse(request, "admin/editorial/quality/bulk_fix.html", context)
 

@@ -13,6 +13,8 @@ class Command(BaseCommand):
         if options["verbosity"] >= 1:
             summary = "、".join(f"{what} {n}件" for what, n in report.created.items())
             self.stdout.write(self.style.SUCCESS(f"デモデータ: 新規作成 {summary}"))
+            if report.checked:
+                self.stdout.write(f"  品質チェック: {report.checked}件の記事をチェックしました。")
             for username, password, role in report.new_credentials:
                 self.stdout.write(f"  ログイン: {username} / {password}（{role}）")
             if report.new_credentials:
