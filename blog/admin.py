@@ -6,13 +6,17 @@ must not import editorial, so the registration happens there).
 from functools import partial
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models import Count
 from django.http import JsonResponse
+from django.template.response import TemplateResponse
 from django.urls import path, reverse, reverse_lazy
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
+from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.forms import TagWidget
 from taggit.models import Tag
 
@@ -28,6 +32,7 @@ from blog.models import (
     Redirect,
     RelatedPost,
     StalePostError,
+    TaggedPost,
 )
 from blog.ogp import admin as ogp_admin
 
@@ -131,6 +136,9 @@ class PostBookInline(PostPartInline):
     autocomplete_fields = ["book"]
     fields = ["position", "book", "note"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("book")  # each row's name
+
 
 class RelatedPostInline(PostPartInline):
     model = RelatedPost
@@ -138,6 +146,9 @@ class RelatedPostInline(PostPartInline):
     extra = 0
     autocomplete_fields = ["related"]
     fields = ["position", "related"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("related")  # each row's name
 
 
 class PostAdminBase(admin.ModelAdmin):
@@ -378,3 +389,85 @@ class PageAdmin(admin.ModelAdmin):
 
     def view_on_site(self, obj):
         return obj.path if obj.is_published else None
+
+
+class TagMergeForm(forms.Form):
+    name = forms.CharField(
+        label="統合後のタグ名",
+        max_length=100,
+        help_text="選んだタグの付いた記事は、すべてこのタグになります。既存のタグ名も使えます。",
+    )
+
+
+@transaction.atomic
+def merge_tags(tags: list[Tag], name: str) -> tuple[Tag, int]:
+    """Give every post tagged with one of `tags` the tag `name` instead (an existing tag, or a
+    new one) and delete the others. Returns the tag and how many posts it was given to."""
+    target = Tag.objects.filter(name__iexact=name).first() or Tag.objects.create(name=name)
+    sources = [tag for tag in tags if tag.pk != target.pk]
+    links = TaggedPost.objects.filter(tag__in=sources)
+    posts = set(links.values_list("content_object_id", flat=True))
+    posts -= set(
+        TaggedPost.objects.filter(tag=target, content_object_id__in=posts).values_list(
+            "content_object_id", flat=True
+        )
+    )
+    TaggedPost.objects.bulk_create(TaggedPost(tag=target, content_object_id=pk) for pk in posts)
+    links.delete()
+    for tag in sources:
+        tag.delete()  # its post_delete empties the page cache
+    return target, len(posts)
+
+
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class TagAdmin(TaggitTagAdmin):
+    """taggit's tag admin with the number of posts and a merge that moves this site's posts:
+    taggit's own merge page is in English and moves only its generic TaggedItem rows, which no
+    post uses (posts are tagged through TaggedPost)."""
+
+    inlines = []  # taggit's inline lists the generic TaggedItem rows, not posts
+    list_display = ["name", "slug", "post_count"]
+    actions = ["merge_selected_tags"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(post_count=Count("blog_taggedpost_items"))
+
+    def get_urls(self):
+        return admin.ModelAdmin.get_urls(self)  # without taggit's merge page
+
+    @admin.display(description="記事数", ordering="post_count")
+    def post_count(self, obj):
+        return obj.post_count
+
+    def has_merge_permission(self, request):
+        # A merge deletes the tags it empties.
+        return self.has_change_permission(request) and self.has_delete_permission(request)
+
+    @admin.action(description="選んだタグを統合", permissions=["merge"])
+    def merge_selected_tags(self, request, queryset):
+        tags = list(queryset.order_by("name"))
+        form = TagMergeForm(
+            request.POST if "apply" in request.POST else None,
+            initial={"name": tags[0].name if tags else ""},
+        )
+        if form.is_valid():
+            target, count = merge_tags(tags, form.cleaned_data["name"].strip())
+            self.message_user(
+                request,
+                f"{len(tags)}個のタグを「{target.name}」に統合しました（記事{count}件に付け替え）。",
+                messages.SUCCESS,
+            )
+            return None
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "選んだタグを統合",
+            "opts": self.model._meta,
+            "tags": tags,
+            "form": form,
+            "action": "merge_selected_tags",
+            "action_checkbox_name": ACTION_CHECKBOX_NAME,
+        }
+        return TemplateResponse(request, "admin/taggit/tag/merge.html", context)

@@ -627,7 +627,7 @@ class PostBook(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.position}: {self.book}"
+        return f"書籍「{self.book}」"
 
 
 class RelatedPost(models.Model):
@@ -655,7 +655,7 @@ class RelatedPost(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.position}: {self.related_id}"
+        return f"関連記事「{self.related.title}」"
 
 
 class Redirect(models.Model):

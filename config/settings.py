@@ -193,6 +193,9 @@ LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", "日本語")]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
+# The admin's wording where Django's and taggit's Japanese reads as translated English
+# (locale/ja/LC_MESSAGES/django.po); these catalogs come before theirs.
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "/static/"

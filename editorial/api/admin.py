@@ -28,7 +28,7 @@ from editorial.models import (
     WebhookEndpoint,
     WebhookEvent,
 )
-from editorial.revisions import snapshot
+from editorial.revisions import readable_changes, snapshot
 
 
 @admin.register(ApiToken)
@@ -124,13 +124,19 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 class ProposalAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "post", "reason", "status", "created_at", "created_by"]
+    list_display = ["__str__", "post_title", "reason", "status", "created_at", "created_by"]
     list_filter = ["status", "reason"]
     list_select_related = ["post", "created_by"]
     search_fields = ["post__title"]
     change_form_template = "admin/editorial/api/proposal.html"
-    fields = ["post", "reason", "status", "created_at", "created_by", "token_name",
+    fields = ["post_title", "reason", "status", "created_at", "created_by", "token_name",
               "base_version", "decided_at", "decided_by"]  # fmt: skip
+    readonly_fields = ["post_title"]
+
+    @admin.display(description="記事", ordering="post__title")
+    def post_title(self, obj):
+        # The model's `post` has no Japanese verbose name.
+        return obj.post.title
 
     def has_add_permission(self, request):
         return False
@@ -157,13 +163,13 @@ class ProposalAdmin(admin.ModelAdmin):
         post = proposal.post
         current = snapshot(post)
         proposed = {k: v for k, v in proposal.data.items() if k != "extra_api"}
-        fields = []
-        for name in field_changes(current, proposed):
-            old, new = current.get(name), proposed.get(name)
-            if isinstance(old, str) or isinstance(new, str):
-                fields.append((name, side_by_side(str(old or ""), str(new or ""))))
-            else:
-                fields.append((name, side_by_side(repr(old), repr(new), context=None)))
+        # Field names and ids as editors read them (labels, category and book names).
+        fields = [
+            (label, side_by_side(old, new))
+            for label, old, new in readable_changes(
+                current, proposed, field_changes(current, proposed)
+            )
+        ]
         return {
             "proposal": proposal,
             "post": post,

@@ -192,7 +192,7 @@ class NotificationPreference(models.Model):
         verbose_name_plural = "通知設定"
 
     def __str__(self) -> str:
-        return str(self.user)
+        return f"{self.user.get_full_name() or self.user.get_username()}さんの通知設定"
 
     def wants(self, kind: str) -> bool:
         return kind not in self.disabled_kinds

@@ -13,6 +13,12 @@ _VOID = {
     "track", "wbr",
 }  # fmt: skip
 _SHOWN_VALUES = {"submit", "button", "reset"}
+# Where a page names things rather than shows data: headings, labels, buttons, table headers,
+# the action menu, breadcrumbs, the links above a list (the choices of a filter are data).
+_LABEL_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6", "label", "button", "legend", "caption",
+               "summary"}  # fmt: skip
+_LABEL_CLASSES = {"breadcrumbs", "object-tools", "addlink", "changelink", "viewlink",
+                  "submit-row", "deletelink"}  # fmt: skip
 
 
 @dataclass
@@ -21,6 +27,9 @@ class PageText:
     """Visible text nodes, stripped, in document order."""
     attributes: list[tuple[str, str]] = field(default_factory=list)
     """(attribute, value) an editor sees: title, placeholder, aria-label, alt, button values."""
+    labels: list[str] = field(default_factory=list)
+    """Visible text nodes that name things: headings, labels, buttons, column and row headers,
+    the action menu, breadcrumbs, the links above a list."""
 
     @property
     def text(self) -> str:
@@ -31,10 +40,24 @@ class _Reader(HTMLParser):
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.page = PageText()
-        self.stack: list[tuple[str, bool]] = []  # (tag, hidden)
+        self.stack: list[tuple[str, bool, bool]] = []  # (tag, hidden, names things)
 
     def _hidden(self) -> bool:
         return bool(self.stack) and self.stack[-1][1]
+
+    def _naming(self) -> bool:
+        return bool(self.stack) and self.stack[-1][2]
+
+    def _is_label(self, tag: str, values: dict) -> bool:
+        if tag in _LABEL_TAGS:
+            return True
+        if set((values.get("class") or "").split()) & _LABEL_CLASSES:
+            return True
+        if tag == "th":
+            return values.get("scope") == "row" or any(t == "thead" for t, *_ in self.stack)
+        if tag == "option":
+            return any(t == "select-action" for t, *_ in self.stack)
+        return False
 
     def handle_starttag(self, tag, attrs):
         values = dict(attrs)
@@ -51,8 +74,14 @@ class _Reader(HTMLParser):
                     self.page.attributes.append((name, values[name]))
             if tag == "input" and values.get("type") in _SHOWN_VALUES and values.get("value"):
                 self.page.attributes.append(("value", values["value"]))
+        naming = self._naming() or self._is_label(tag, values)
+        shown_value = tag == "input" and values.get("type") in _SHOWN_VALUES
+        if not hidden and shown_value and values.get("value"):
+            self.page.labels.append(values["value"])
+        if tag == "select" and values.get("name") == "action":
+            tag = "select-action"  # its options are the actions' names
         if tag not in _VOID:
-            self.stack.append((tag, hidden))
+            self.stack.append((tag, hidden, naming))
 
     def handle_startendtag(self, tag, attrs):
         self.handle_starttag(tag, attrs)
@@ -60,6 +89,8 @@ class _Reader(HTMLParser):
             self.handle_endtag(tag)
 
     def handle_endtag(self, tag):
+        if tag == "select" and any(t == "select-action" for t, *_ in self.stack):
+            tag = "select-action"
         for i in range(len(self.stack) - 1, -1, -1):
             if self.stack[i][0] == tag:
                 del self.stack[i:]
@@ -69,6 +100,8 @@ class _Reader(HTMLParser):
         text = " ".join(data.split())
         if text and not self._hidden():
             self.page.texts.append(text)
+            if self._naming():
+                self.page.labels.append(text)
 
 
 def page_text(html: str) -> PageText:
