@@ -17,16 +17,17 @@ _WRITER_PERMS = [
     "blog.view_affiliatebook",
     "blog.view_calltoaction",
     "taggit.view_tag",
-    # Everyone manages their own notification switches and API tokens (the AI pipeline
-    # acts through a writer's token).
+    # Everyone manages their own notification switches.
     "editorial.view_notificationpreference",
     "editorial.add_notificationpreference",
     "editorial.change_notificationpreference",
+]
+_EDITOR_PERMS = _WRITER_PERMS + [
+    # Editors issue their own API tokens. A writer is offered none: the AI pipeline acts
+    # through a writer account whose token an administrator issues (docs/api.md).
     "editorial.view_apitoken",
     "editorial.add_apitoken",
     "editorial.change_apitoken",
-]
-_EDITOR_PERMS = _WRITER_PERMS + [
     "blog.review_post",
     "blog.add_affiliatebook",
     "blog.change_affiliatebook",

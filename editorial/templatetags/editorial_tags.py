@@ -1,13 +1,14 @@
 from django import template
 
-from editorial.queues import counts_for
+from editorial.queues import dashboard_for
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def queue_counts(context):
+def dashboard(context):
+    """The front page's tasks for the user, main task first (editorial.queues.dashboard_for)."""
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
-        return {}
-    return counts_for(request.user)
+        return []
+    return dashboard_for(request.user)

@@ -53,9 +53,10 @@ def test_changing_a_groups_permissions_is_audited(admin_client):
 
 
 def test_issuing_and_revoking_a_token_is_audited(users, client):
-    client.force_login(users["writer"])
+    # Editors issue their own tokens (writers are offered none).
+    client.force_login(users["editor"])
     response = client.post(
-        "/admin/editorial/apitoken/add/", {"name": "pipeline", "user": users["writer"].pk}
+        "/admin/editorial/apitoken/add/", {"name": "pipeline", "user": users["editor"].pk}
     )
     assert response.status_code == 200, response.content.decode()[:2000]
     token = ApiToken.objects.get()
@@ -64,8 +65,8 @@ def test_issuing_and_revoking_a_token_is_audited(users, client):
         {"action": "revoke", "_selected_action": [token.pk]},
     )
     created, revoked = permission_entries()
-    assert created.actor == users["writer"] and created.data["after"]["prefix"] == token.prefix
+    assert created.actor == users["editor"] and created.data["after"]["prefix"] == token.prefix
     assert revoked.data["after"]["revoked"] is True
-    client.force_login(users["editor"])  # editors read the audit log; writers do not
+    client.force_login(users["editor2"])  # editors read the audit log; writers do not
     listed = client.get("/admin/editorial/auditentry/?scope=site").context["cl"].result_list
     assert {e.pk for e in listed} == {created.pk, revoked.pk}

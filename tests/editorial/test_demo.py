@@ -73,7 +73,10 @@ def test_roles_reach_the_screens_they_need(client):
     writer = user_model.objects.get(username="writer")
     editor = user_model.objects.get(username="editor")
     chief = user_model.objects.get(username="chief")
-    assert writer.has_perm("editorial.add_apitoken") and not writer.has_perm("blog.publish_post")
+    assert not writer.has_perm("editorial.add_apitoken") and not writer.has_perm(
+        "blog.publish_post"
+    )
+    assert editor.has_perm("editorial.add_apitoken")
     assert editor.has_perm("editorial.view_auditentry")
     assert not writer.has_perm("editorial.view_auditentry")
     assert chief.has_perm("blog.change_page")
