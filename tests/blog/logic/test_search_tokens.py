@@ -43,10 +43,7 @@ def test_unique_tokens_drop_repeats():
 
 
 def test_highlight_escapes_and_marks_terms():
-    assert (
-        highlight("<b>生成AI</b>", ("生成", "ai"))
-        == "&lt;b&gt;<mark>生成AI</mark>&lt;/b&gt;"
-    )
+    assert highlight("<b>生成AI</b>", ("生成", "ai")) == "&lt;b&gt;<mark>生成AI</mark>&lt;/b&gt;"
 
 
 def test_snippet_is_centred_on_the_first_match():
