@@ -1,6 +1,7 @@
 from django.urls import path, register_converter
 
 from blog import converters, feeds, views
+from blog.views import subscribe
 from blog.views.sitemap import sitemap_index, sitemap_section
 
 register_converter(converters.FourDigitYear, "yyyy")
@@ -17,6 +18,10 @@ urlpatterns = [
     path("feed.xml", feeds.site_feed, name="feed"),
     path("atom.xml", feeds.atom_feed, name="atom_feed"),
     path("feeds/<slug:slug>.xml", feeds.category_feed, name="category_feed"),
+    # What a person sees from the RSS links (a browser shows a feed as raw XML).
+    path("feeds/", subscribe.site_feed_guide, name="feed_guide"),
+    path("feeds/category/<slug:slug>/", subscribe.category_feed_guide, name="category_feed_guide"),
+    path("feeds/tag/<str:slug>/", subscribe.tag_feed_guide, name="tag_feed_guide"),
     path("sitemap.xml", sitemap_index, name="sitemap"),
     path("sitemap-<section>.xml", sitemap_section, name="sitemap_section"),
     path("robots.txt", views.robots_txt, name="robots_txt"),

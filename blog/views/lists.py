@@ -91,6 +91,7 @@ def category(request, slug: str, page: int | None = None):
             "list_description": category.description,
             "category": category,
             "section_feed": f"/feeds/{category.slug}.xml",
+            "section_feed_guide": f"/feeds/category/{category.slug}/",
             "section_feed_title": f"{category.name}の新着記事",
             "breadcrumbs": [{"name": category.name, "url": f"/category/{category.slug}/"}],
         },
@@ -111,6 +112,7 @@ def tag(request, slug: str, page: int | None = None):
             "heading": f"タグ「{tag.name}」",
             "list_description": f"「{tag.name}」のタグが付いた記事の一覧です。",
             "section_feed": f"{base}feed.xml",
+            "section_feed_guide": iri_to_uri(f"/feeds/tag/{tag.slug}/"),
             "section_feed_title": f"タグ「{tag.name}」の新着記事",
             "breadcrumbs": [
                 {"name": "タグ一覧", "url": "/tags/"},

@@ -244,3 +244,83 @@ def test_the_compiled_listing_is_the_orm_listing_at_the_request_time(client):
         assert listing_state(feed, obj, compiled) == expected
         assert listing_state(feed, obj, compiled) == expected  # from the compiled query
         assert len(compiled) == 1
+
+
+# --- the page a person reaches from the RSS links ----------------------------------------------
+# Chromium shows a feed served as application/rss+xml as raw text and is removing XSLT, so the
+# visible links lead to an HTML page about subscribing; <link rel="alternate"> stays on the XML.
+
+
+def test_footer_rss_link_leads_to_the_subscription_page_and_the_head_keeps_the_feed(client):
+    html = client.get("/").content.decode()
+    footer = html[html.index('<footer class="site-footer">') :]
+    assert re.search(r'<a href="/feeds/">RSS[^<]*</a>', footer)
+    assert 'href="/feed.xml"' not in footer
+    assert (
+        f'<link rel="alternate" type="application/rss+xml" title="校正テスト" href="{SITE}/feed.xml">'
+        in html
+    )
+
+
+def test_subscription_page_explains_how_to_subscribe_and_lists_recent_items(client):
+    category = make_category(name="AI技術ガイド", slug="tech")
+    now = timezone.now()
+    for i in range(22):
+        make_post(
+            title=f"記事{i:02d}", category=category, published_at=now - dt.timedelta(hours=i + 1)
+        )
+    make_post(title="下書きの記事", status=Post.Status.DRAFT, published_at=None)
+    response = client.get("/feeds/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/html")
+    html = response.content.decode()
+    assert "<h1>RSSフィードで新着記事を受け取る</h1>" in html
+    assert "このページはRSSフィードのご案内です" in html
+    assert "フィードリーダー" in html and "コピー" in html
+    assert f'value="{SITE}/feed.xml"' in html  # the URL to copy
+    assert f'href="{SITE}/atom.xml"' in html
+    # The feed's own items: the twenty newest public posts, linked, with their dates.
+    items = re.findall(r'<li class="feed-guide__item"><a href="([^"]+)">([^<]+)</a>', html)
+    assert len(items) == 20 and items[0][1] == "記事00" and items[-1][1] == "記事19"
+    assert all(href.startswith("/20") for href, _ in items)
+    assert html.count('<time datetime="') >= 20
+    assert "下書きの記事" not in html
+    # Each category's feed has its own page.
+    assert 'href="/feeds/category/tech/"' in html
+    # Feed readers that find the page get the feed itself from its head.
+    assert f'type="application/rss+xml" title="校正テスト" href="{SITE}/feed.xml"' in html
+
+
+def test_category_and_tag_subscription_pages_give_their_own_feed(client):
+    category = make_category(name="AI技術ガイド", slug="tech")
+    make_post(title="技術の記事", category=category, tags=["生成AI"])
+    make_post(title="ほかの記事")
+    listing = client.get("/category/tech/").content.decode()
+    assert '<a href="/feeds/category/tech/">RSSで購読</a>' in listing
+    assert (
+        f'type="application/rss+xml" title="AI技術ガイドの新着記事" href="{SITE}/feeds/tech.xml"'
+        in listing
+    )
+    html = client.get("/feeds/category/tech/").content.decode()
+    assert "<h1>「AI技術ガイド」の新着記事をRSSで受け取る</h1>" in html
+    assert f'value="{SITE}/feeds/tech.xml"' in html
+    assert "技術の記事" in html and "ほかの記事" not in html
+    assert f'href="{SITE}/feeds/tech.xml"' in html  # <link rel="alternate">
+    tag_listing = client.get("/tag/生成ai/").content.decode()
+    assert '<a href="/feeds/tag/%E7%94%9F%E6%88%90ai/">RSSで購読</a>' in tag_listing
+    tag_page = client.get("/feeds/tag/生成ai/").content.decode()
+    assert "<h1>タグ「生成AI」の新着記事をRSSで受け取る</h1>" in tag_page
+    assert f'value="{SITE}/tag/生成ai/feed.xml"' in tag_page
+    assert "技術の記事" in tag_page and "ほかの記事" not in tag_page
+    assert client.get("/feeds/category/nope/").status_code == 404
+    assert client.get("/feeds/tag/nope/").status_code == 404
+
+
+def test_subscription_page_is_cached_and_follows_new_posts(client, settings):
+    settings.PAGE_CACHE_SECONDS = 60
+    make_post(title="最初の記事")
+    first = client.get("/feeds/")
+    assert "最初の記事" in first.content.decode()
+    assert client.get("/feeds/", HTTP_IF_NONE_MATCH=first["ETag"]).status_code == 304
+    make_post(title="次の記事")
+    assert "次の記事" in client.get("/feeds/").content.decode()

@@ -129,3 +129,28 @@ def test_search_marks_a_two_term_phrase_once_without_gaps_in_the_line(live_serve
         "m => [getComputedStyle(m).paddingLeft, getComputedStyle(m).paddingRight]"
     )
     assert padding == ["0px", "0px"]
+
+
+@pytest.mark.parametrize("width", [390, 1366])
+def test_footer_rss_link_opens_a_japanese_page_about_subscribing(live_server, page, site, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(live_server.url + "/")
+    page.locator(".site-footer").get_by_role("link", name="RSS").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "RSSフィードで新着記事を受け取る"
+    # Not the feed's XML shown as text: a page of the site, with its header and styles.
+    assert page.locator(".site-header").count() == 1
+    assert "<rss" not in page.locator("body").inner_text()
+    url_box = page.get_by_label("フィードのURL（RSS 2.0）")
+    assert url_box.input_value().endswith("/feed.xml")
+    assert url_box.is_visible() and page.get_by_role("button", name="URLをコピー").is_visible()
+    items = page.locator(".feed-guide__item a")
+    assert site.title in items.all_inner_texts()
+    latest = items.first
+    title = latest.inner_text()
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"horizontal scroll of {overflow}px at {width}px"
+    latest.click()
+    page.wait_for_load_state()
+    assert page.locator("h1.post-title").inner_text() == title
+    assert page.console_errors == []
