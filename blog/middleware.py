@@ -2,7 +2,8 @@
 
 from urllib.parse import quote
 
-from django.http import HttpResponsePermanentRedirect
+from django.conf import settings
+from django.http import Http404, HttpResponsePermanentRedirect
 
 from blog.logic.urls import legacy_destination
 
@@ -41,3 +42,32 @@ def _query_string(request) -> str:
     except UnicodeEncodeError:  # a caller that put text there (not a WSGI server)
         data = raw.encode("utf-8")
     return quote(data, safe="!$&'()*+,;=:@/?%[]~")
+
+
+PUBLIC_NAMESPACES = frozenset({"blog", "blog_pages"})
+
+
+class PublicNotFoundMiddleware:
+    """With DEBUG on, Django answers every 404 with its English debug page. A reader's 404
+    (an article, tag or page that does not exist) is not a routing mistake: show the site's
+    own Japanese 404 page there, as production does, so `make run` shows what readers see.
+    The admin, the API and paths no route matches keep Django's debug page; add
+    ``?debug404`` to a public URL to see it there too."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if not settings.DEBUG or not isinstance(exception, Http404):
+            return None
+        match = getattr(request, "resolver_match", None)
+        if match is None or match.namespace not in PUBLIC_NAMESPACES:
+            return None
+        if "debug404" in request.GET:
+            return None
+        from blog.views import page_not_found  # views import models: load them lazily
+
+        return page_not_found(request, exception)

@@ -30,7 +30,7 @@ from blog.logic.search_tokens import index_tokens
 from blog.ogp.fields import OgpOverrideField, ogp_override_upload_to, validate_ogp_override
 from blog.ogp.meta import OgImage
 from blog.signals import post_saved
-from blog.validators import validate_image_upload, validate_link_target
+from blog.validators import validate_image_upload, validate_link_target, validate_page_path
 
 hex_colour = RegexValidator(r"^#[0-9A-Fa-f]{6}$", "色は #RRGGBB の形式で入力してください。")
 
@@ -721,7 +721,8 @@ class Page(models.Model):
             RegexValidator(
                 r"^/(?:[^/\s?#%<>\"']+/)+$",
                 "パスは /about/ のように / で始めて / で終えます（空白・?・# などは使えません）。",
-            )
+            ),
+            validate_page_path,
         ],
         help_text="/about/ のように / で始めて / で終えます。",
     )

@@ -34,3 +34,28 @@ def validate_link_target(value: str) -> None:
         raise ValidationError(
             "リンク先は / で始まるサイト内パスか、http(s):// で始まる URL にしてください。"
         ) from None
+
+
+def validate_page_path(value: str) -> None:
+    """A site page may not sit where the site answers something else: under the static or
+    media prefix, or at a path one of the site's own routes (admin, API, preview, articles,
+    categories, tags, feeds, search...) answers first. Such a page would never be shown, and
+    keeping system routes ahead of the catch-all page route is what keeps them working."""
+    from django.conf import settings
+    from django.urls import Resolver404, resolve
+
+    for label, prefix in (("静的ファイル", settings.STATIC_URL), ("メディア", settings.MEDIA_URL)):
+        prefix = "/" + (prefix or "").lstrip("/") if prefix and "://" not in prefix else ""
+        if prefix and prefix != "/" and value.startswith(prefix):
+            raise ValidationError(
+                f"{value} は{label}のパス（{prefix}）の下なので、固定ページには使えません。"
+            )
+    try:
+        match = resolve(value)
+    except Resolver404:
+        return
+    if match.url_name == "page" and match.namespace == "blog_pages":
+        return
+    raise ValidationError(
+        f"{value} はサイトの機能（{match.view_name}）が使うパスなので、固定ページには使えません。"
+    )

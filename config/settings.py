@@ -93,6 +93,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "blog.middleware.RedirectFallbackMiddleware",
+    "blog.middleware.PublicNotFoundMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"

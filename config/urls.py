@@ -22,11 +22,15 @@ urlpatterns = [
     path("preview/", include("editorial.urls")),
     path("api/", include("editorial.api.urls")),
     path("", include("blog.urls")),
-    # Site pages (/about/, /ad-policy/...) at any path not taken above: keep this last.
-    path("", include((page_urlpatterns, "blog_pages"))),
 ]
 
-if settings.DEBUG and settings.MEDIA_URL.startswith("/"):
-    # Development only: production serves media from the proxy or object storage.
+if settings.MEDIA_URL.startswith("/"):
+    # Uploaded media under the site's own prefix. Django answers it only with DEBUG on
+    # (production serves it from the proxy or object storage); the route is always here so
+    # that no site page can take the prefix. It must come before the page route.
     prefix = re.escape(settings.MEDIA_URL.lstrip("/"))
-    urlpatterns.append(re_path(rf"^{prefix}(?P<path>.*)$", media.serve_media))
+    urlpatterns.append(re_path(rf"^{prefix}(?P<path>.*)$", media.serve_media, name="media"))
+
+# Site pages (/about/, /ad-policy/...) at any path not taken above: keep this last. A page
+# at a path an earlier route answers is refused on save (blog.validators.validate_page_path).
+urlpatterns.append(path("", include((page_urlpatterns, "blog_pages"))))

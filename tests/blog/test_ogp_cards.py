@@ -280,7 +280,8 @@ def test_colours_tried_on_the_preview_page_can_be_saved(admin_client):
 # --- serving --------------------------------------------------------------------------------
 
 
-def test_cards_are_served_with_long_lived_immutable_caching_in_development():
+def test_cards_are_served_with_long_lived_immutable_caching_in_development(settings):
+    settings.DEBUG = True
     post = make_post()
     request = RequestFactory().get(f"/media/{post.ogp_card.name}")
     response = media.serve_media(request, post.ogp_card.name)

@@ -122,32 +122,23 @@ class Response:
     body: bytes
 
 
-class Gunicorn:
-    """gunicorn serving config.wsgi:application for `site`, with extra environment."""
+class Server:
+    """A server process for `site` on a free port, answering over a socket once it is up."""
+
+    name = "server"
+    output_is_log = True  # False: the server writes its own log to log_path
 
     def __init__(self, site: Site, tmp: Path, **env: str):
         self.port = _free_port()
-        self.log_path = tmp / f"gunicorn-{self.port}.log"
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "config.wsgi:application",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "--workers",
-                "1",
-                "--error-logfile",
-                str(self.log_path),
-                "--log-level",
-                "warning",
-            ],  # fmt: skip
-            cwd=ROOT,
-            env={**site.env, **env},
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.STDOUT,
-        )
+        self.log_path = tmp / f"{self.name}-{self.port}.log"
+        with self.log_path.open("ab") as log:
+            self.process = subprocess.Popen(
+                self.command(),
+                cwd=ROOT,
+                env={**site.env, **env},
+                stdout=log if self.output_is_log else subprocess.DEVNULL,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 60
         while True:
             try:
@@ -155,13 +146,19 @@ class Gunicorn:
                 break
             except OSError:
                 if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("gunicorn did not start:\n" + self.log()) from None
+                    self.stop()
+                    raise RuntimeError(f"{self.name} did not start:\n" + self.log()) from None
                 time.sleep(0.2)
+
+    def command(self) -> list[str]:
+        raise NotImplementedError
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
 
     def stop(self) -> None:
+        if self.process.poll() is not None:
+            return
         self.process.send_signal(signal.SIGTERM)
         try:
             self.process.wait(timeout=20)
@@ -190,3 +187,29 @@ class Gunicorn:
             name, _, value = line.partition(":")
             headers_out[name.strip().lower()] = value.strip()
         return Response(status, headers_out, body)
+
+
+class Gunicorn(Server):
+    """gunicorn serving config.wsgi:application for `site`, as the deploy runs it."""
+
+    name = "gunicorn"
+    output_is_log = False  # its error log only: Django's console logging is not checked
+
+    def command(self) -> list[str]:
+        return [
+            sys.executable, "-m", "gunicorn", "config.wsgi:application",
+            "--bind", f"127.0.0.1:{self.port}", "--workers", "1",
+            "--error-logfile", str(self.log_path), "--log-level", "warning",
+        ]  # fmt: skip
+
+
+class Runserver(Server):
+    """`manage.py runserver` with DJANGO_DEBUG=1, as `make run` serves the site."""
+
+    name = "runserver"
+
+    def __init__(self, site: Site, tmp: Path, **env: str):
+        super().__init__(site, tmp, DJANGO_DEBUG="1", **env)
+
+    def command(self) -> list[str]:
+        return [sys.executable, "manage.py", "runserver", f"127.0.0.1:{self.port}", "--noreload"]
