@@ -19,9 +19,10 @@ $(VENV)/.installed: $(BIN)/python pyproject.toml
 setup: $(VENV)/.installed
 
 run: setup
+	@$(BIN)/python scripts/check-port $(HOST) $(PORT)
 	$(BIN)/python scripts/reset-stale-demo-db
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
-	$(DEV_ENV) $(BIN)/python manage.py seed_demo
+	$(DEV_ENV) $(BIN)/python manage.py seed_demo --no-logins
 	@echo ""
 	@echo "サイト:     http://$(HOST):$(PORT)/"
 	@echo "管理画面:   http://$(HOST):$(PORT)/admin/"

@@ -4,9 +4,7 @@ Skipped when the shared folder is not there (set KOSEI_SHARED_DIR to point elsew
 """
 
 import csv
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -14,19 +12,9 @@ from django.test import Client
 from blog.importing.run import import_jekyll_site
 from blog.logic.jekyll import parse_post_name
 from blog.models import AffiliateBook, CallToAction, Post, PostBook, Redirect, RelatedPost
+from tests.samples import POSTS, SITE, needs
 
-SHARED = Path(
-    os.environ.get("KOSEI_SHARED_DIR") or Path(__file__).resolve().parents[2].parent / "shared"
-)
-SITE = SHARED / "samples" / "jekyll-site"
-
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        not (SITE / "_posts").is_dir(),
-        reason=f"the old site's sample is not at {SITE} (set KOSEI_SHARED_DIR to the shared folder)",
-    ),
-]
+pytestmark = [pytest.mark.django_db, needs(POSTS)]
 
 COLLIDING = ("2025-08-29-08-aiエーシェント本格普及.md", "2025-08-30-08-aiエーシェント本格普及.md")
 

@@ -1,22 +1,13 @@
 """The category facts in code (the importer's table, the demo seed) against ../shared/SITE.md,
 the site's own record of them. Skipped without the shared folder."""
 
-import os
 import re
-from pathlib import Path
-
-import pytest
 
 from blog.demo_content import CATEGORIES
 from blog.logic.site_facts import SITE_CATEGORIES
+from tests.samples import SITE_MD, needs
 
-SHARED = Path(
-    os.environ.get("KOSEI_SHARED_DIR") or Path(__file__).resolve().parents[2].parent / "shared"
-)
-SITE_MD = SHARED / "SITE.md"
-pytestmark = pytest.mark.skipif(
-    not SITE_MD.is_file(), reason=f"{SITE_MD} is not there (set KOSEI_SHARED_DIR)"
-)
+pytestmark = needs(SITE_MD)
 
 
 def table_after(heading: str) -> list[list[str]]:

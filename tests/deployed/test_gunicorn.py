@@ -18,10 +18,10 @@ import pytest
 
 from blog.logic.urls import LEGACY_PATHS
 from tests.deployed.server import SITE_URL, Gunicorn, build_site
+from tests.samples import SITE as SAMPLES
+from tests.samples import needs
 
 pytestmark = pytest.mark.deployed
-
-SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "jekyll-site"
 
 CONFIG = """\
 title: "配備テスト"
@@ -143,7 +143,7 @@ def test_the_generated_posts_answer_at_their_tokyo_date(server):
         assert response.status == 301 and response.headers["location"] == quote(url)
 
 
-@pytest.mark.skipif(not SAMPLES.is_dir(), reason=f"the shared samples are not at {SAMPLES}")
+@needs(SAMPLES)
 def test_every_sample_post_answers_at_its_old_url(server):
     rows = (SAMPLES / "EXPECTED_URLS.tsv").read_text(encoding="utf-8").splitlines()[1:]
     urls = {line.split("\t")[1] for line in rows if line.strip()}

@@ -3,25 +3,12 @@
 Skipped when the shared folder is not there (set KOSEI_SHARED_DIR to point elsewhere).
 """
 
-import os
-from pathlib import Path
-
 import pytest
 
 from blog.models import Post
+from tests.samples import POSTS, needs
 
-SHARED = Path(
-    os.environ.get("KOSEI_SHARED_DIR") or Path(__file__).resolve().parents[3].parent / "shared"
-)
-POSTS = SHARED / "samples" / "jekyll-site" / "_posts"
-
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(
-        not POSTS.is_dir(),
-        reason=f"the old site's sample is not at {POSTS} (set KOSEI_SHARED_DIR to the shared folder)",
-    ),
-]
+pytestmark = [pytest.mark.django_db, needs(POSTS)]
 
 
 def test_every_sample_file_becomes_one_draft_and_a_resend_changes_nothing(writer_api, settings):

@@ -7,10 +7,8 @@ defects an editor found by reading the samples, for those a grep cannot see.
 """
 
 import datetime as dt
-import os
 import re
 from functools import cache
-from pathlib import Path
 
 import pytest
 import yaml
@@ -20,14 +18,10 @@ from editorial.logic.draft import Config, Draft, PostRef, SiteContext
 from editorial.logic.duplicates import NearDuplicateIndex
 from editorial.logic.leftovers import chatter_matches
 from editorial.logic.text import CONFLICT_LINE_RE, MARKER_LINE_RE, key, sentence_spans
+from tests.samples import POSTS as POSTS_DIR
+from tests.samples import needs
 
-REPO = Path(__file__).resolve().parents[3]
-SHARED = Path(os.environ.get("KOSEI_SHARED_DIR", REPO.parent / "shared"))
-POSTS_DIR = SHARED / "samples" / "jekyll-site" / "_posts"
-pytestmark = pytest.mark.skipif(
-    not POSTS_DIR.is_dir(),
-    reason=f"sample posts not found at {POSTS_DIR} (set KOSEI_SHARED_DIR to the shared folder)",
-)
+pytestmark = needs(POSTS_DIR)
 CONFIG = Config(associate_tag="nullpodesu-22")  # the old site printed no disclosure on top
 BULK_CODES = (
     "repetition.paragraph",
