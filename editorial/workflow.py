@@ -141,6 +141,15 @@ def is_scheduled(post: Post, now: dt.datetime | None = None) -> bool:
     )
 
 
+def state_label(post: Post, now: dt.datetime | None = None) -> str:
+    """The post's state as editors read it: a scheduled post is 「予約」 with its time, not
+    「公開」 (it is not public until then)."""
+    if is_scheduled(post, now):
+        local = timezone.localtime(post.published_at, timezone.get_default_timezone())
+        return f"予約（{local:%Y-%m-%d %H:%M} JST に公開）"
+    return post.get_status_display()
+
+
 def _is_owner(user, post: Post) -> bool:
     return post.created_by_id is not None and post.created_by_id == user.pk
 

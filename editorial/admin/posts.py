@@ -45,6 +45,10 @@ from editorial.revisions import (
 A = AuditEntry.Action
 
 
+def _state_field(name):
+    return "status_label" if name == "status" else name
+
+
 @admin.register(Post)
 class PostAdmin(QualityAdminMixin, DeskAdminMixin, PostListMixin, PostAdminBase):
     change_form_template = "admin/editorial/post_change_form.html"
@@ -60,17 +64,26 @@ class PostAdmin(QualityAdminMixin, DeskAdminMixin, PostListMixin, PostAdminBase)
         return request.user.has_perm("blog.delete_post")
 
     def get_readonly_fields(self, request, obj=None):
-        fields = ["status", "published_at", *super().get_readonly_fields(request, obj)]
+        fields = [
+            "status",
+            "status_label",
+            "published_at",
+            *super().get_readonly_fields(request, obj),
+        ]
         if not request.user.has_perm("blog.publish_post"):
             fields.append("url_date")
         return fields
 
+    def get_fieldsets(self, request, obj=None):
+        # The state as editors read it (a scheduled post is not 「公開」), in the status's place.
+        return [
+            (name, {**options, "fields": [_state_field(f) for f in options["fields"]]})
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
     @admin.display(description="状態", ordering="status")
     def status_label(self, obj):
-        if workflow.is_scheduled(obj):
-            local = timezone.localtime(obj.published_at)
-            return f"予約（{local:%Y-%m-%d %H:%M} JST）"
-        return obj.get_status_display()
+        return workflow.state_label(obj)
 
     # --- saving: revisions and the "edited after approval" rule --------------------------
 
@@ -126,7 +139,7 @@ class PostAdmin(QualityAdminMixin, DeskAdminMixin, PostListMixin, PostAdminBase)
         )
         return {
             "workflow_actions": workflow.available_actions(post, request.user),
-            "is_scheduled": workflow.is_scheduled(post),
+            "state_label": workflow.state_label(post),
             "open_change_requests": [
                 c
                 for c in comments

@@ -1,8 +1,15 @@
 from django import template
 
+from editorial import workflow
 from editorial.queues import dashboard_for
 
 register = template.Library()
+
+
+@register.filter
+def state_label(post):
+    """The post's state as editors read it (a scheduled post: 「予約」 with its time)."""
+    return workflow.state_label(post)
 
 
 @register.simple_tag(takes_context=True)
