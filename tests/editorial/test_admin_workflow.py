@@ -208,7 +208,7 @@ def test_publish_button_says_why_the_quality_gate_blocks_it(users, client, djang
     client.force_login(publisher)
     html = client.get(f"/admin/blog/post/{post.pk}/change/").content.decode()
     assert "品質チェックのエラーが" in html
-    assert 'class="default"\n          disabled' in html
+    assert 'class="button default"\n          disabled' in html
     client.force_login(users["chief"])
     html = client.get(f"/admin/blog/post/{post.pk}/change/").content.decode()
     assert "品質チェックのエラーが" in html
