@@ -70,14 +70,18 @@ def _send(kind: str, users, subject: str, body: str, *, exclude=None) -> None:
         transaction.on_commit(lambda: send_mass_mail(messages, fail_silently=True))
 
 
-def transition_done(post: Post, action: str, *, by, note: str) -> None:
+def transition_done(post: Post, action: str, *, by, note: str, done: str) -> None:
+    """Tell those concerned. `done` is the transition's own sentence
+    (「「記事名」を承認しました。」); `by` is None for a scheduled post going live at its time."""
     kind, users = recipients_for(post, action)
     if not kind:
         return
     label = A(action).label
-    actor = (by.get_full_name() or by.get_username()) if by is not None else "予約公開"
     subject = f"[{settings.SITE_NAME}] {label}: {post.title}"
-    body = f"{actor} が「{post.title}」を{label}しました。\n"
+    if by is None:
+        body = f"予約した時刻になり、{done}\n"
+    else:
+        body = f"{by.get_full_name() or by.get_username()} が{done}\n"
     if note:
         body += f"\nコメント:\n{note}\n"
     body += f"\n管理画面: {settings.SITE_URL}/admin/blog/post/{post.pk}/change/\n"

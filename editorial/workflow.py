@@ -52,12 +52,18 @@ class QualityGateBlocked(WorkflowError):
 @dataclass(frozen=True)
 class Transition:
     action: str
-    label: str
+    label: str  # the button: 「承認する」
+    # What was done, as a whole sentence around `{subject}` (「「記事名」」, 「3件の記事」):
+    # never the label with 「しました」 glued on (「承認するしました」).
+    done: str
     sources: frozenset[str]
     target: str
     permission: str
     note_required: bool = False
     runs_gate: bool = False
+
+    def done_message(self, subject: str) -> str:
+        return self.done.format(subject=subject)
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -66,6 +72,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             A.SUBMIT,
             "レビューを依頼",
+            "{subject}のレビューを依頼しました。",
             frozenset({S.DRAFT, S.CHANGES_REQUESTED}),
             S.IN_REVIEW,
             "blog.change_post",
@@ -73,15 +80,24 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             A.REQUEST_CHANGES,
             "差し戻す",
+            "{subject}を差し戻しました。",
             frozenset({S.IN_REVIEW, S.APPROVED}),
             S.CHANGES_REQUESTED,
             "blog.review_post",
             note_required=True,
         ),
-        Transition(A.APPROVE, "承認する", frozenset({S.IN_REVIEW}), S.APPROVED, "blog.review_post"),
+        Transition(
+            A.APPROVE,
+            "承認する",
+            "{subject}を承認しました。",
+            frozenset({S.IN_REVIEW}),
+            S.APPROVED,
+            "blog.review_post",
+        ),
         Transition(
             A.PUBLISH,
             "今すぐ公開",
+            "{subject}を公開しました。",
             frozenset({S.APPROVED, S.UNPUBLISHED, S.PUBLISHED}),
             S.PUBLISHED,
             "blog.publish_post",
@@ -90,6 +106,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             A.SCHEDULE,
             "予約する",
+            "{subject}の公開を予約しました。",
             frozenset({S.APPROVED, S.UNPUBLISHED}),
             S.PUBLISHED,
             "blog.publish_post",
@@ -99,6 +116,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             A.UNSCHEDULE,
             "予約を取り消す",
+            "{subject}の公開予約を取り消しました。",
             frozenset({S.PUBLISHED}),
             S.APPROVED,
             "blog.publish_post",
@@ -106,6 +124,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             A.UNPUBLISH,
             "公開を停止",
+            "{subject}の公開を停止しました。",
             frozenset({S.PUBLISHED}),
             S.UNPUBLISHED,
             "blog.publish_post",
@@ -114,6 +133,7 @@ TRANSITIONS: dict[str, Transition] = {
         Transition(
             A.REOPEN,
             "下書きに戻す",
+            "{subject}を下書きに戻しました。",
             frozenset({S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED, S.UNPUBLISHED}),
             S.DRAFT,
             "blog.change_post",
@@ -318,7 +338,13 @@ def apply(
         note=note,
         data=data,
     )
-    notifications.transition_done(current, transition.action, by=by, note=note)
+    notifications.transition_done(
+        current,
+        transition.action,
+        by=by,
+        note=note,
+        done=transition.done_message(f"「{current.title}」"),
+    )
     webhooks.transition_done(current, transition.action, by=by, note=note)
     if transition.action == A.PUBLISH:
         transaction.on_commit(lambda: post_went_live.send(sender=Post, post=current))
@@ -376,7 +402,13 @@ def run_due_go_lives(now: dt.datetime | None = None) -> list[Post]:
             if not post.is_public(now):
                 continue  # unscheduled or moved since: nothing went live
             log(post, A.WENT_LIVE, from_status=post.status, to_status=post.status)
-            notifications.transition_done(post, A.PUBLISH, by=None, note="")
+            notifications.transition_done(
+                post,
+                A.PUBLISH,
+                by=None,
+                note="",
+                done=TRANSITIONS[A.PUBLISH].done_message(f"「{post.title}」"),
+            )
             webhooks.transition_done(post, A.WENT_LIVE)
             transaction.on_commit(lambda p=post: post_went_live.send(sender=Post, post=p))
             done.append(post)

@@ -254,7 +254,6 @@ class PostListMixin:
 
     def _apply_all(self, request, queryset, action: str, note: str = ""):
         done, failures = 0, []
-        label = workflow.TRANSITIONS[action].label
         for post in queryset.order_by("pk"):
             try:
                 workflow.apply(post, action, by=request.user, note=note)
@@ -263,7 +262,7 @@ class PostListMixin:
                 failures.append(f"「{post.title}」: {reason}")
             else:
                 done += 1
-        self._report(request, done, label, failures)
+        self._report(request, done, workflow.TRANSITIONS[action].done_message, failures)
 
     @admin.action(description="選択した記事のレビューを依頼", permissions=["change"])
     def submit_selected(self, request, queryset):
@@ -321,5 +320,5 @@ class PostListMixin:
                 failures.append(f"「{post.title}」: {exc}")
             else:
                 done += int(changed)
-        self._report(request, done, "更新", failures)
+        self._report(request, done, lambda subject: f"{subject}を更新しました。", failures)
         return None

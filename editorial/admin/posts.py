@@ -209,8 +209,8 @@ class PostAdmin(QualityAdminMixin, DeskAdminMixin, PostListMixin, PostAdminBase)
         except workflow.WorkflowError as exc:
             messages.error(request, exc.message)
         else:
-            label = workflow.TRANSITIONS[request.POST["action"]].label
-            messages.success(request, f"「{post.title}」: {label}しました。")
+            transition = workflow.TRANSITIONS[request.POST["action"]]
+            messages.success(request, transition.done_message(f"「{post.title}」"))
         return self._back(post)
 
     def revisions_view(self, request, pk):

@@ -115,7 +115,7 @@ def test_bulk_submit_goes_through_the_workflow_and_reports_refusals():
     theirs.refresh_from_db()
     assert mine.status == "in_review" and mine.audit_entries.filter(action="submit").exists()
     assert theirs.status == "draft"
-    assert "1件の記事をレビューを依頼しました。" in messages_of(response)
+    assert "1件の記事のレビューを依頼しました。" in messages_of(response)
     assert f"「{theirs.title}」: 自分が作成した記事だけを操作できます。" in messages_of(response)
 
 

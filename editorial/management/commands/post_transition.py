@@ -34,4 +34,5 @@ class Command(BaseCommand):
             raise CommandError(f"権限がありません: {exc}") from None
         except workflow.WorkflowError as exc:
             raise CommandError(exc.message) from None
-        self.stdout.write(self.style.SUCCESS(f"{post.title}: {post.get_status_display()}"))
+        done = workflow.TRANSITIONS[action].done_message(f"「{post.title}」")
+        self.stdout.write(self.style.SUCCESS(f"{done}（状態: {workflow.state_label(post)}）"))
