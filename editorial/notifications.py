@@ -40,7 +40,8 @@ def _writer(post: Post):
 
 
 def recipients_for(post: Post, action: str) -> tuple[str, list]:
-    if action == A.SUBMIT:
+    if action in {A.SUBMIT, A.WITHDRAW}:
+        # The reviewers asked for a review are also told when it is taken back.
         return K.SUBMITTED, list(users_with_perm("blog.review_post"))
     if action == A.REQUEST_CHANGES:
         return K.CHANGES_REQUESTED, _writer(post)

@@ -138,6 +138,16 @@ TRANSITIONS: dict[str, Transition] = {
             S.DRAFT,
             "blog.change_post",
         ),
+        # The one who asked for the review takes it back while it still waits for a reviewer
+        # (approved or returned, it is the reviewer's turn no more); see permission_error.
+        Transition(
+            A.WITHDRAW,
+            "レビュー依頼を取り下げる",
+            "{subject}のレビュー依頼を取り下げ、下書きに戻しました。",
+            frozenset({S.IN_REVIEW}),
+            S.DRAFT,
+            "blog.change_post",
+        ),
     ]
 }
 
@@ -248,6 +258,8 @@ def permission_error(transition: Transition, post: Post, user) -> str | None:
         if transition.action == A.REOPEN and user.has_perm("blog.publish_post"):
             return None
         return "自分が作成した記事だけを操作できます。"
+    if transition.action == A.WITHDRAW and last_submitter_id(post) != user.pk:
+        return "レビュー依頼を取り下げられるのは、依頼した本人だけです。"
     if (
         transition.action == A.APPROVE
         and not getattr(settings, "EDITORIAL_ALLOW_SELF_APPROVAL", False)

@@ -48,6 +48,7 @@ class AuditEntry(models.Model):
         UNSCHEDULE = "unschedule", "予約取り消し"
         UNPUBLISH = "unpublish", "公開停止"
         REOPEN = "reopen", "下書きに戻す"
+        WITHDRAW = "withdraw", "レビュー依頼の取り下げ"
         WENT_LIVE = "went_live", "予約公開の実行"
         OVERRIDE = "override", "品質チェックの無視"
         RETURNED_TO_REVIEW = "returned_to_review", "編集によりレビューへ戻る"

@@ -18,7 +18,6 @@ from tests.editorial.conftest import STATES, post_in_state
 pytestmark = pytest.mark.django_db
 
 ROLES = ["writer", "other_writer", "editor", "chief"]
-ACTIONS = sorted(workflow.TRANSITIONS)
 
 # (action) -> states it applies to
 STATE_RULES = {
@@ -30,6 +29,7 @@ STATE_RULES = {
     "unschedule": {"scheduled"},
     "unpublish": {"live"},
     "reopen": {"in_review", "changes_requested", "approved", "unpublished"},
+    "withdraw": {"in_review"},
 }
 # (action) -> roles with the power at all (the post is created and submitted by "writer")
 ROLE_RULES = {
@@ -41,7 +41,10 @@ ROLE_RULES = {
     "unschedule": {"chief"},
     "unpublish": {"chief"},
     "reopen": {"writer", "editor", "chief"},
+    # Only the one who asked for the review takes the request back.
+    "withdraw": {"writer"},
 }
+ACTIONS = sorted(STATE_RULES)
 # Roles without the Django permission behind the action: always a 403, whatever the state.
 NO_PERMISSION = {
     "request_changes": {"writer", "other_writer"},
@@ -56,8 +59,15 @@ NO_PERMISSION = {
 def expected_allowed(role: str, action: str, state: str) -> bool:
     if state not in STATE_RULES[action] or role not in ROLE_RULES[action]:
         return False
-    # Writers only touch their own drafts and returned posts.
+    # Writers only touch their own drafts and returned posts, and take back their own request
+    # for review while it waits for a reviewer.
+    if role == "writer" and action == "withdraw":
+        return state == "in_review"
     return not (role == "writer" and state not in {"draft", "changes_requested"})
+
+
+def test_the_matrix_covers_every_transition():
+    assert set(ACTIONS) == set(workflow.TRANSITIONS) == set(ROLE_RULES)
 
 
 def arguments(action):

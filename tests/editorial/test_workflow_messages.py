@@ -28,6 +28,11 @@ EXPECTED = {
     "unschedule": ("scheduled", "chief", f"「{TITLE}」の公開予約を取り消しました。"),
     "unpublish": ("live", "chief", f"「{TITLE}」の公開を停止しました。"),
     "reopen": ("in_review", "editor", f"「{TITLE}」を下書きに戻しました。"),
+    "withdraw": (
+        "in_review",
+        "writer",
+        f"「{TITLE}」のレビュー依頼を取り下げ、下書きに戻しました。",
+    ),
 }
 
 
