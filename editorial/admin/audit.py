@@ -3,8 +3,6 @@
 from django import forms
 from django.contrib import admin
 from django.shortcuts import redirect
-from django.urls import reverse
-from django.utils.html import format_html
 
 from editorial.models import AuditEntry, NotificationPreference
 
@@ -31,17 +29,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     search_fields = ["post_title", "note"]
     date_hierarchy = "created_at"
     list_select_related = ["actor"]
-    # The model's `post` has no Japanese verbose name; its page shows the post as a link.
-    fields = ["created_at", "action", "post_link", "post_title", "actor", "from_status",
-              "to_status", "note", "data"]  # fmt: skip
-    readonly_fields = ["post_link"]
-
-    @admin.display(description="記事")
-    def post_link(self, obj):
-        if obj.post_id is None:
-            return "—"
-        url = reverse("admin:blog_post_change", args=[obj.post_id])
-        return format_html('<a href="{}">{}</a>', url, obj.post)
 
     def has_add_permission(self, request):
         return False
@@ -65,7 +52,6 @@ class NotificationPreferenceForm(forms.ModelForm):
     class Meta:
         model = NotificationPreference
         fields = ["user", "disabled_kinds"]
-        labels = {"user": "ユーザー"}
 
 
 @admin.register(NotificationPreference)

@@ -124,19 +124,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
 
 class ProposalAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "post_title", "reason", "status", "created_at", "created_by"]
+    list_display = ["__str__", "post", "reason", "status", "created_at", "created_by"]
     list_filter = ["status", "reason"]
     list_select_related = ["post", "created_by"]
     search_fields = ["post__title"]
     change_form_template = "admin/editorial/api/proposal.html"
-    fields = ["post_title", "reason", "status", "created_at", "created_by", "token_name",
+    fields = ["post", "reason", "status", "created_at", "created_by", "token_name",
               "base_version", "decided_at", "decided_by"]  # fmt: skip
-    readonly_fields = ["post_title"]
-
-    @admin.display(description="記事", ordering="post__title")
-    def post_title(self, obj):
-        # The model's `post` has no Japanese verbose name.
-        return obj.post.title
 
     def has_add_permission(self, request):
         return False

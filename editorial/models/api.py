@@ -138,7 +138,9 @@ class RevisionProposal(models.Model):
         APPLIED = "applied", "反映済み"
         DISMISSED = "dismissed", "見送り"
 
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="proposals")
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="proposals", verbose_name="記事"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="送信したユーザー",

@@ -59,7 +59,12 @@ class AuditEntry(models.Model):
         QUALITY_FIX = "quality_fix", "品質チェックの自動修正"
 
     post = models.ForeignKey(
-        Post, on_delete=models.SET_NULL, null=True, blank=True, related_name="audit_entries"
+        Post,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+        verbose_name="記事",
     )
     post_title = models.CharField("記事タイトル（記録時）", max_length=200, blank=True)
     actor = models.ForeignKey(
@@ -182,7 +187,10 @@ class NotificationPreference(models.Model):
         MENTION = "mention", "コメントでメンションされたとき"
 
     user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notification_preference",
+        verbose_name="ユーザー",
     )
     disabled_kinds = models.JSONField(
         "受け取らない通知", default=list, blank=True, help_text="通知の種類のリスト。"
